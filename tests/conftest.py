@@ -1,0 +1,88 @@
+"""Shared pytest set-up for the whole collection.
+
+* Makes the repository importable as ``ansible_collections.longdistance.vmotion`` (a symlink
+  in a temporary directory; the repo root *is* the collection root).
+* ``run_module`` runs a module's ``main()`` in-process, exactly as Ansible would call it, and
+  returns the result dict of ``exit_json`` / ``fail_json``.
+* Simulator fixtures are imported from the simulators' own harness modules (sections below).
+"""
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import sys
+import tempfile
+
+import pytest
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _collection_root() -> str:
+    root = tempfile.mkdtemp(prefix="ldv-collections-")
+    ns = os.path.join(root, "ansible_collections", "longdistance")
+    os.makedirs(ns)
+    os.symlink(REPO, os.path.join(ns, "vmotion"))
+    return root
+
+
+COLLECTIONS_ROOT = _collection_root()
+sys.path.insert(0, COLLECTIONS_ROOT)
+if REPO not in sys.path:
+    sys.path.insert(0, REPO)
+os.environ.setdefault("ANSIBLE_COLLECTIONS_PATH", COLLECTIONS_ROOT)
+
+
+class ModuleExit(Exception):
+    """Raised in place of sys.exit() by exit_json/fail_json under run_module."""
+
+    def __init__(self, result: dict):
+        super().__init__(result)
+        self.result = result
+
+
+def run_module(name: str, args: dict, check_mode: bool = False, diff: bool = False) -> dict:
+    """Run ``plugins/modules/<name>.py`` main() with ``args``; return its result dict.
+
+    ``result['failed']`` is True when the module called fail_json.
+    """
+    from ansible.module_utils import basic
+    from ansible.module_utils.testing import patch_module_args
+
+    module = importlib.import_module(f"ansible_collections.longdistance.vmotion.plugins.modules.{name}")
+    full_args = dict(args)
+    full_args["_ansible_check_mode"] = check_mode
+    full_args["_ansible_diff"] = diff
+    full_args.setdefault("_ansible_remote_tmp", tempfile.gettempdir())
+    full_args.setdefault("_ansible_keep_remote_files", False)
+
+    def _exit(self, **kwargs):
+        kwargs.setdefault("changed", False)
+        raise ModuleExit(json.loads(json.dumps(kwargs, default=str)))
+
+    def _fail(self, msg, **kwargs):
+        kwargs["failed"] = True
+        kwargs["msg"] = msg
+        raise ModuleExit(json.loads(json.dumps(kwargs, default=str)))
+
+    orig_exit, orig_fail = basic.AnsibleModule.exit_json, basic.AnsibleModule.fail_json
+    basic.AnsibleModule.exit_json, basic.AnsibleModule.fail_json = _exit, _fail
+    try:
+        with patch_module_args(full_args):
+            module.main()
+    except ModuleExit as done:
+        return done.result
+    finally:
+        basic.AnsibleModule.exit_json, basic.AnsibleModule.fail_json = orig_exit, orig_fail
+    raise AssertionError(f"module {name} returned without exit_json/fail_json")
+
+
+@pytest.fixture
+def module_runner():
+    return run_module
+
+
+# --- BIG-IP simulator fixtures (owned by tests/simulators/bigip/harness.py) ---
+
+# --- vCenter simulator fixtures (owned by tests/simulators/vcenter/harness.py) ---
