@@ -1,0 +1,131 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, longdistance.vmotion contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""CRUD runner for "one REST object at one URL" (and its sub-collection items).
+
+``ensure()`` reads the object once, compares it with the module's field table, and then sends
+exactly one POST, PATCH or DELETE — or nothing when it already matches or in check mode — and
+returns the module result: ``changed``, the object's managed options under ``result_key``,
+and ``diff`` (before/after of the managed options only).
+"""
+
+from __future__ import annotations
+
+from .. import _differ
+from .._errors import ValidationError
+from .client import resource_name, resource_path
+
+
+class RestObject:
+    """One REST object type as a module manages it.
+
+    collection       REST collection path (for a singleton: the resource path)
+    what             display name for messages, e.g. "iSession profile"
+    fields           the module's field table (``_differ.Field`` list)
+    singleton        no name in the URI (tmsh ``modify <component>``); cannot be created or deleted
+    partitioned      False for objects addressed by bare name (VLAN interfaces, GTM server virtual servers)
+    create_defaults  API properties always sent on creation (e.g. a parent profile)
+    required_on_create  options that must be set when the object does not exist yet
+    """
+
+    def __init__(self, collection, what, fields, singleton=False, partitioned=True, create_defaults=None, required_on_create=()):
+        self.collection = collection
+        self.what = what
+        self.fields = fields
+        self.singleton = singleton
+        self.partitioned = partitioned
+        self.create_defaults = create_defaults or {}
+        self.required_on_create = tuple(required_on_create)
+
+    def path(self, name=None, partition="Common"):
+        if self.singleton:
+            return self.collection
+        return resource_path(self.collection, name, partition if self.partitioned else None)
+
+    def label(self, name=None, partition="Common"):
+        if self.singleton:
+            return self.what
+        return "%s %s" % (self.what, resource_name(name, partition if self.partitioned else None))
+
+
+def ensure(client, spec, params, name=None, partition="Common", state="present", diff_mode=False, result_key="object"):
+    """Bring one object to ``state`` with the options in ``params``; return the module result."""
+    label = spec.label(name, partition)
+    path = spec.path(name, partition)
+    current = client.get(path, what=label)
+    if state == "absent":
+        changed = current is not None
+        if changed and not client.check_mode:
+            client.delete(path, what=label)
+        before = _differ.current_values(spec.fields, current)
+        return _result(changed, result_key, {}, before, {}, diff_mode)
+
+    if current is None and spec.singleton:
+        raise ValidationError("%s does not exist on BIG-IP %s (is the module provisioned?)" % (label, client.server))
+    comparison = _differ.compare(spec.fields, params, current, what=label)
+    if current is None:
+        missing = [opt for opt in spec.required_on_create if params.get(opt) is None]
+        if missing:
+            raise ValidationError("%s does not exist; %s required to create it" % (label, ", ".join(missing)))
+        if not client.check_mode:
+            body = dict(spec.create_defaults)
+            if spec.partitioned:
+                body["partition"] = partition
+            body["name"] = name
+            body.update(comparison.payload)
+            created = client.create(spec.collection, body, what=label)
+            return _result(True, result_key, _differ.current_values(spec.fields, created), {}, comparison.after, diff_mode)
+        return _result(True, result_key, comparison.after, {}, comparison.after, diff_mode)
+
+    if comparison.changed and not client.check_mode:
+        current = client.patch(path, comparison.payload, what=label)
+        return _result(True, result_key, _differ.current_values(spec.fields, current), comparison.before, comparison.after, diff_mode)
+    view = dict(comparison.current)
+    view.update(comparison.desired)
+    return _result(comparison.changed, result_key, view, comparison.before, comparison.after, diff_mode)
+
+
+def sync_items(client, collection, fields, desired_items, partition="Common", purge=False, what="item"):
+    """Make the items of a sub-collection (pool members, virtual servers, ...) match ``desired_items``.
+
+    ``desired_items`` are dicts of option values with a ``name``; unmanaged (``None``) options are
+    left alone. With ``purge`` items not listed are deleted. Returns ``(changed, before, after)``
+    where before/after map item name -> managed options.
+    """
+    existing = {item["name"]: item for item in (client.get(collection, what=what) or {}).get("items", [])}
+    changed = False
+    before, after = {}, {}
+    for item in desired_items:
+        name = item["name"]
+        label = "%s %s" % (what, name)
+        current = existing.pop(name, None)
+        comparison = _differ.compare(fields, item, current, what=label)
+        if current is not None:
+            before[name] = comparison.before
+        after[name] = comparison.after
+        if current is None or comparison.changed:
+            changed = True
+            if client.check_mode:
+                continue
+            if current is None:
+                body = {"name": name}
+                if partition:
+                    body["partition"] = partition
+                body.update(comparison.payload)
+                client.create(collection, body, what=label)
+            else:
+                client.patch(resource_path(collection, name, partition), comparison.payload, what=label)
+    if purge:
+        for name, item in existing.items():
+            changed = True
+            before[name] = _differ.current_values(fields, item)
+            if not client.check_mode:
+                client.delete(resource_path(collection, name, partition), what="%s %s" % (what, name))
+    return changed, before, after
+
+
+def _result(changed, key, view, before, after, diff_mode):
+    result = {"changed": changed, key: view}
+    if diff_mode:
+        result["diff"] = {"before": before, "after": after}
+    return result

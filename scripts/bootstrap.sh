@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Install everything `make test` and `make demo` need; idempotent and quick once done.
+#   1. Debian packages: Go toolchain and govmomi source (vCenter simulator), python venv support.
+#   2. .venv from requirements-test.txt, reinstalled only when the requirements change.
+#   3. .venv/collections/ansible_collections/longdistance/vmotion -> the repository.
+#   4. ansible-test's pip bootstrap seeded in ~/.ansible/test/cache (its usual download host is unreachable).
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+APT_PACKAGES=(golang-go golang-github-vmware-govmomi-dev)
+PIP_BOOTSTRAP_VERSION=24.2
+ANSIBLE_TEST_CACHE="$HOME/.ansible/test/cache"
+REQUIREMENTS_STAMP="$VENV/.requirements.sha256"
+
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then
+        "$@"
+    else
+        sudo "$@"
+    fi
+}
+
+missing_debs() {
+    local pkg
+    for pkg in "$@"; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || echo "$pkg"
+    done
+}
+
+python_cmd() {
+    if command -v python3.11 >/dev/null; then
+        echo python3.11
+    else
+        echo python3
+    fi
+}
+
+install_debs() {
+    local python missing
+    python="$(python_cmd)"
+    # Debian's own python3.x needs python3.x-venv for `-m venv`; other builds ship ensurepip.
+    local wanted=("${APT_PACKAGES[@]}")
+    if ! "$python" -c 'import ensurepip' 2>/dev/null; then
+        wanted+=("$("$python" -c 'import sys; print("python%d.%d-venv" % sys.version_info[:2])')")
+    fi
+    mapfile -t missing < <(missing_debs "${wanted[@]}")
+    [ "${#missing[@]}" -eq 0 ] && return
+    log "installing Debian packages: ${missing[*]}"
+    as_root apt-get update -q
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+requirements_hash() {
+    cat "$ROOT/requirements.txt" "$ROOT/requirements-test.txt" | sha256sum | cut -d' ' -f1
+}
+
+install_venv() {
+    if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c '' 2>/dev/null; then
+        log "creating $VENV"
+        rm -rf "$VENV"
+        "$(python_cmd)" -m venv "$VENV"
+    fi
+    local want
+    want="$(requirements_hash)"
+    if [ "$(cat "$REQUIREMENTS_STAMP" 2>/dev/null)" != "$want" ]; then
+        log "installing requirements-test.txt into $VENV"
+        "$VENV/bin/pip" install -q -r "$ROOT/requirements-test.txt"
+        echo "$want" >"$REQUIREMENTS_STAMP"
+    fi
+}
+
+link_collection() {
+    local link="$COLLECTIONS_DIR/ansible_collections/longdistance/vmotion"
+    [ "$(readlink "$link" 2>/dev/null)" = "../../../.." ] && return
+    mkdir -p "$(dirname "$link")"
+    ln -sfn ../../../.. "$link"
+}
+
+ansible_test_pip_version() {
+    local source
+    source="$("$VENV/bin/python" -c 'import ansible_test, os; print(os.path.dirname(ansible_test.__file__))')"
+    sed -n "s/^ *pip='\([0-9.]*\)',\$/\1/p" "$source/_internal/python_requirements.py"
+}
+
+seed_ansible_test() {
+    local version
+    version="$(ansible_test_pip_version)"
+    [ "$version" = "$PIP_BOOTSTRAP_VERSION" ] ||
+        die "ansible-test bootstraps pip '${version}', scripts/get_pip_${PIP_BOOTSTRAP_VERSION//./_}.py stands in for pip $PIP_BOOTSTRAP_VERSION"
+    local wheel="$ANSIBLE_TEST_CACHE/pip-$PIP_BOOTSTRAP_VERSION-py3-none-any.whl"
+    local script="get_pip_${PIP_BOOTSTRAP_VERSION//./_}.py"
+    if [ ! -f "$wheel" ]; then
+        log "downloading pip $PIP_BOOTSTRAP_VERSION for ansible-test into $ANSIBLE_TEST_CACHE"
+        "$VENV/bin/pip" download -q "pip==$PIP_BOOTSTRAP_VERSION" --no-deps -d "$ANSIBLE_TEST_CACHE"
+    fi
+    cmp -s "$ROOT/scripts/$script" "$ANSIBLE_TEST_CACHE/$script" || cp "$ROOT/scripts/$script" "$ANSIBLE_TEST_CACHE/$script"
+}
+
+install_debs
+install_venv
+link_collection
+seed_ansible_test

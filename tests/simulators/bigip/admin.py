@@ -1,0 +1,131 @@
+"""Test hooks under ``/sim/admin/...`` (never under ``/mgmt``): request log, faults, latency,
+reset, reboot, discovery, extra users, state peek. Admin calls are not logged."""
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from urllib.parse import parse_qsl
+
+from engine import ApiError, FrameworkError
+
+FAULT_KINDS = ("restarting", "token_expiry", "drop", "mcpd")
+ADMIN_PREFIX = "/sim/admin"
+
+
+class Controls:
+    """Per-process knobs shared by all handler threads (own lock, never held while sleeping)."""
+
+    def __init__(self, latency_ms: int = 0):
+        self.lock = threading.Lock()
+        self.latency_ms = latency_ms
+        self.faults: dict[str, int] = {}
+        self.log: list[dict] = []
+
+    def record(self, method: str, path: str, query: str, status: int) -> None:
+        with self.lock:
+            self.log.append({"method": method, "path": path, "query": query, "status": status, "time": time.time()})
+
+    def take_fault(self, kinds: tuple[str, ...]) -> str | None:
+        """Consume one pending fault among ``kinds`` (checked in that order)."""
+        with self.lock:
+            for kind in kinds:
+                if self.faults.get(kind, 0) > 0:
+                    self.faults[kind] -= 1
+                    return kind
+        return None
+
+    def entries(self, method: str | None, prefix: str | None) -> list[dict]:
+        with self.lock:
+            return [dict(e) for e in self.log
+                    if (method is None or e["method"] == method.upper()) and (prefix is None or e["path"].startswith(prefix))]
+
+
+def handle_admin(device, controls: Controls, method: str, path: str, query: str, body: dict) -> tuple[int, dict]:
+    action = path.removeprefix(ADMIN_PREFIX).strip("/")
+    options = dict(parse_qsl(query))
+    route = ROUTES.get((method, action))
+    if route is None:
+        raise FrameworkError(404, f"Unknown simulator admin call: {method} {path}")
+    return 200, route(device, controls, options, body)
+
+
+def _log(device, controls, options, body):
+    entries = controls.entries(options.get("method"), options.get("path_prefix"))
+    counts = Counter(f"{e['method']} {e['path']}" for e in entries)
+    return {"requests": entries, "counts": dict(counts), "total": len(entries)}
+
+
+def _clear_log(device, controls, options, body):
+    with controls.lock:
+        controls.log.clear()
+    return {"cleared": True}
+
+
+def _reset(device, controls, options, body):
+    device.reset()
+    with controls.lock:
+        controls.faults.clear()
+        controls.latency_ms = 0
+    return {"reset": True}
+
+
+def _fault(device, controls, options, body):
+    kind, count = body.get("kind"), body.get("count", 1)
+    if kind not in FAULT_KINDS:
+        raise ApiError(400, f"unknown fault kind {kind!r}; expected one of {', '.join(FAULT_KINDS)}", 1)
+    if kind == "token_expiry":
+        with device.lock:
+            return {"kind": kind, "expired": device.auth.expire_all()}
+    if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+        raise ApiError(400, f"fault count must be a non-negative integer, got {count!r}", 1)
+    with controls.lock:
+        controls.faults[kind] = count
+        return {"kind": kind, "count": count, "pending": dict(controls.faults)}
+
+
+def _latency(device, controls, options, body):
+    ms = body.get("ms")
+    if isinstance(ms, bool) or not isinstance(ms, int) or ms < 0:
+        raise ApiError(400, f"latency must be a non-negative integer of milliseconds, got {ms!r}", 1)
+    with controls.lock:
+        controls.latency_ms = ms
+    return {"latency_ms": ms}
+
+
+def _reboot(device, controls, options, body):
+    return device.reboot()
+
+
+def _discover(device, controls, options, body):
+    return device.discover(body)
+
+
+def _peek(device, controls, options, body):
+    path = options.get("path")
+    if not path or not path.startswith("/mgmt/tm"):
+        raise ApiError(400, "peek needs ?path=/mgmt/tm/...", 1)
+    return device.peek(path)
+
+
+def _add_user(device, controls, options, body):
+    name, password = body.get("username"), body.get("password")
+    if not isinstance(name, str) or not isinstance(password, str) or not name:
+        raise ApiError(400, "users needs username and password strings", 1)
+    with device.lock:
+        device.auth.add_user(name, password, bool(body.get("admin", False)))
+    return {"username": name, "admin": bool(body.get("admin", False))}
+
+
+ROUTES = {
+    ("GET", "log"): _log,
+    ("DELETE", "log"): _clear_log,
+    ("POST", "reset"): _reset,
+    ("POST", "fault"): _fault,
+    ("POST", "latency"): _latency,
+    ("POST", "reboot"): _reboot,
+    ("POST", "upgrade"): _reboot,
+    ("POST", "discover"): _discover,
+    ("GET", "peek"): _peek,
+    ("POST", "users"): _add_user,
+}

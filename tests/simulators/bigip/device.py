@@ -1,0 +1,392 @@
+"""One simulated BIG-IP: REST dispatch over the store, transactions, config save/load, reboot.
+
+Every public method that touches state takes ``self.lock``; the HTTP layer calls
+``handle_mgmt`` for ``/mgmt/...`` and the admin module for ``/sim/admin/...``.
+"""
+from __future__ import annotations
+
+import copy
+import json
+import os
+import threading
+import time
+from urllib.parse import unquote
+
+import types_gtm
+import types_ltm
+import types_net
+import types_sys
+import types_wom
+from auth import Auth, User
+from engine import ApiError, FrameworkError, HOST_LINK, Query, Store, TypeDef, link
+
+COORDINATION_HEADER = "X-F5-REST-Coordination-Id"
+TRANSACTION_TIMEOUT = 120
+WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+
+
+def build_types() -> dict[str, TypeDef]:
+    types: dict[str, TypeDef] = {}
+    for module in (types_sys, types_net, types_ltm, types_gtm, types_wom):
+        for typedef in module.types():
+            types[typedef.path] = typedef
+            for sub in typedef.subcollections.values():
+                types[sub.path] = sub
+    return types
+
+
+def organizing_paths(types: dict[str, TypeDef], listed: list[str]) -> dict[str, list[str]]:
+    """Every path prefix that groups types -> its child paths (``/mgmt/tm/ltm`` -> [..ltm/pool, ..])."""
+    children: dict[str, set] = {}
+    top_level = [p for p in types if not any(p.startswith(q + "/") for q in types if q != p)]
+    for path in top_level + listed:
+        parts = path.split("/")
+        for depth in range(3, len(parts)):
+            parent, child = "/".join(parts[:depth]), "/".join(parts[: depth + 1])
+            if parent not in types:
+                children.setdefault(parent, set()).add(child)
+    return {parent: sorted(kids) for parent, kids in children.items()}
+
+
+class Transaction:
+    def __init__(self, trans_id: int, clock: float):
+        self.trans_id = trans_id
+        self.state = "STARTED"
+        self.commands: list[dict] = []
+        self.failure = ""
+        self.created = clock
+        self.execution_time = 0
+
+    def render(self) -> dict:
+        return {
+            "transId": self.trans_id, "state": self.state, "timeoutSeconds": TRANSACTION_TIMEOUT,
+            "asyncExecution": False, "validateOnly": False, "executionTimeout": 300,
+            "executionTime": self.execution_time, "failureReason": self.failure, "kind": "tm:transactionstate",
+            "selfLink": link(f"/mgmt/tm/transaction/{self.trans_id}"),
+        }
+
+    def render_command(self, command: dict) -> dict:
+        return dict(command, kind="tm:transaction:commandsstate",
+                    selfLink=link(f"/mgmt/tm/transaction/{self.trans_id}/commands/{command['commandId']}"))
+
+
+class Device:
+    """State, rules and persistence of one simulated BIG-IP."""
+
+    def __init__(self, name: str, users: list[User], state_file: str, seed: list[dict] | None = None):
+        self.name = name
+        self.lock = threading.RLock()
+        self.types = build_types()
+        listed = [p for module in (types_ltm, types_gtm) for p in module.LISTED_PATHS]
+        self.organizing = organizing_paths(self.types, listed)
+        self.store = Store(self.types)
+        self.auth = Auth(users)
+        self.state_file = state_file
+        self.seed = seed or []
+        self.transactions: dict[int, Transaction] = {}
+        self.started = time.time()
+        self.factory_snapshot = self.build_factory()
+        self.boot()
+
+    # --- factory / persistence ---------------------------------------------------------------
+    def build_factory(self) -> dict:
+        self.store.factory()
+        for step in self.seed:
+            self.handle_tm("POST", step["path"], Query([]), step["body"], {})
+        return copy.deepcopy(self.store.dump())
+
+    def boot(self) -> None:
+        """Load the saved configuration (or factory state when nothing was saved)."""
+        saved = self.read_saved()
+        self.store.load(saved if saved is not None else self.factory_snapshot)
+        self.transactions.clear()
+
+    def read_saved(self) -> dict | None:
+        if not self.state_file or not os.path.exists(self.state_file):
+            return None
+        with open(self.state_file, encoding="utf-8") as handle:
+            return json.load(handle)
+
+    def save_config(self) -> None:
+        tmp = f"{self.state_file}.tmp"
+        with open(tmp, "w", encoding="utf-8") as handle:
+            json.dump(self.store.dump(), handle)
+        os.replace(tmp, self.state_file)
+
+    def reset(self) -> None:
+        with self.lock:
+            if self.state_file and os.path.exists(self.state_file):
+                os.remove(self.state_file)
+            generation = self.store.generation
+            self.store.load(self.factory_snapshot)
+            self.store.generation = max(generation, self.store.generation) + 1
+            self.transactions.clear()
+            self.auth.tokens.clear()
+
+    def reboot(self) -> dict:
+        """Reboot/upgrade: running config is replaced by the saved one, tokens and transactions are
+        lost, and remote endpoints learnt by dynamic discovery come back with routing disabled."""
+        with self.lock:
+            generation = self.store.generation
+            self.boot()
+            self.store.generation = max(generation, self.store.generation) + 1
+            self.auth.tokens.clear()
+            reverted = types_wom.revert_discovered_routing(self.store.ctx)
+            return {"rebooted": True, "routingDisabled": reverted}
+
+    def discover(self, body: dict) -> dict:
+        with self.lock:
+            obj = types_wom.discover_remote_endpoint(self.store.ctx, body)
+            if self.state_file:
+                self.persist_discovered(obj)
+            return self.store.render(self.types[types_wom.REMOTE_ENDPOINT.path], obj, Query([]))
+
+    def persist_discovered(self, obj: dict) -> None:
+        """The device saves endpoints it discovered itself (they survive a reboot, unsaved edits do not)."""
+        saved = self.read_saved() or copy.deepcopy(self.factory_snapshot)
+        saved["data"].setdefault(types_wom.REMOTE_ENDPOINT.path, {})[obj["name"]] = copy.deepcopy(obj)
+        tmp = f"{self.state_file}.tmp"
+        with open(tmp, "w", encoding="utf-8") as handle:
+            json.dump(saved, handle)
+        os.replace(tmp, self.state_file)
+
+    def peek(self, path: str) -> dict:
+        with self.lock:
+            status, body = self.handle_tm("GET", path, Query([("expandSubcollections", "true")]), None, {})
+            return body
+
+    # --- REST entry point ---------------------------------------------------------------------
+    def handle_mgmt(self, method: str, path: str, pairs: list[tuple[str, str]], raw_body: bytes, headers,
+                    client: str) -> tuple[int, dict | None]:
+        with self.lock:
+            if path == "/mgmt/shared/authn/login" and method == "POST":
+                return 200, self.auth.login(parse_json(raw_body), client)
+            user = self.auth.authenticate(headers, path, client)
+            body = parse_json(raw_body) if method in WRITE_METHODS and raw_body.strip() else None
+            if path.startswith("/mgmt/shared/authz/tokens"):
+                return self.handle_tokens(method, path, user, body)
+            if not path.startswith("/mgmt/tm"):
+                raise FrameworkError(404, f"Public URI path not registered: {path.removeprefix('/mgmt')}")
+            query = Query(pairs)
+            trans_id = headers.get(COORDINATION_HEADER)
+            if trans_id and method in WRITE_METHODS and not path.startswith("/mgmt/tm/transaction"):
+                return 200, self.queue_command(trans_id, method, path, pairs, body)
+            status, out = self.handle_tm(method, path, query, body, headers)
+            return status, (query.pick(out) if out is not None else None)
+
+    def handle_tokens(self, method: str, path: str, user: User, body: dict | None) -> tuple[int, dict]:
+        value = path.removeprefix("/mgmt/shared/authz/tokens").strip("/")
+        if not value:
+            if method != "GET":
+                raise FrameworkError(405, f"Method {method} is not allowed on /shared/authz/tokens")
+            return 200, self.auth.collection(user)
+        if method == "GET":
+            return 200, self.auth.render(self.auth.own_token(value, user))
+        if method == "PATCH":
+            return 200, self.auth.extend(value, user, body or {})
+        if method == "DELETE":
+            return 200, self.auth.logout(value, user)
+        raise FrameworkError(405, f"Method {method} is not allowed on /shared/authz/tokens/{value}")
+
+    def handle_tm(self, method: str, path: str, query: Query, body, headers) -> tuple[int, dict | None]:
+        special = SPECIAL_PATHS.get(path)
+        if special:
+            return getattr(self, special)(method, query, body)
+        if path.startswith("/mgmt/tm/transaction"):
+            return self.handle_transaction(method, path, body)
+        typedef, rest = self.match_type(path)
+        if typedef is None:
+            if method == "GET" and path.rstrip("/") in self.organizing:
+                return 200, self.organizing_body(path.rstrip("/"), query)
+            raise FrameworkError(404, f"Public URI path not registered: {path.removeprefix('/mgmt')}")
+        return self.handle_resource(method, typedef, rest, query, body)
+
+    def match_type(self, path: str) -> tuple[TypeDef | None, list[str]]:
+        parts = path.rstrip("/").split("/")
+        for depth in range(len(parts), 2, -1):
+            candidate = "/".join(parts[:depth])
+            typedef = self.types.get(candidate)
+            if typedef is not None and not self.is_subcollection(typedef):
+                return typedef, [unquote(p) for p in parts[depth:]]
+        return None, []
+
+    def is_subcollection(self, typedef: TypeDef) -> bool:
+        parent = self.types.get(typedef.path.rsplit("/", 1)[0])
+        return parent is not None and typedef in parent.subcollections.values()
+
+    def handle_resource(self, method: str, typedef: TypeDef, rest: list[str], query: Query, body) -> tuple[int, dict | None]:
+        store = self.store
+        if typedef.singleton:
+            if rest:
+                raise FrameworkError(404, f"Public URI path not registered: {typedef.path.removeprefix('/mgmt')}/{'/'.join(rest)}")
+            obj = store.data[typedef.path].setdefault(typedef.path, {"name": typedef.path})
+            if method == "GET":
+                return 200, store.render(typedef, obj, query)
+            if method in ("PATCH", "PUT"):
+                return 200, store.render(typedef, store.update(typedef, obj, require_object(body), method == "PUT", None), query)
+            raise FrameworkError(405, f"Method {method} is not allowed on {typedef.path.removeprefix('/mgmt')}")
+        if len(rest) > 3 or rest == ["stats"]:
+            raise FrameworkError(404, f"Public URI path not registered: {typedef.path.removeprefix('/mgmt')}/{'/'.join(rest)}")
+        parent, target, rest = None, typedef, list(rest)
+        if len(rest) >= 2:
+            parent = store.get(typedef, self.key(typedef, rest[0]))
+            target = typedef.subcollections.get(rest[1])
+            if target is None:
+                raise FrameworkError(404, f"Public URI path not registered: {typedef.path.removeprefix('/mgmt')}/{'/'.join(rest)}")
+            rest = rest[2:]
+        if not rest:
+            if method == "GET":
+                return 200, store.render_collection(target, query, parent)
+            if method == "POST":
+                return 200, store.render(target, store.create(target, require_object(body), parent), query, parent)
+            raise FrameworkError(405, f"Method {method} is not allowed on a collection")
+        key = self.key(target, rest[0])
+        if method == "GET":
+            return 200, store.render(target, store.get(target, key, parent), query, parent)
+        if method in ("PATCH", "PUT"):
+            obj = store.get(target, key, parent)
+            return 200, store.render(target, store.update(target, obj, require_object(body), method == "PUT", parent), query, parent)
+        if method == "DELETE":
+            store.delete(target, key, parent)
+            return 200, None
+        raise FrameworkError(405, f"Method {method} is not allowed on a resource")
+
+    @staticmethod
+    def key(typedef: TypeDef, segment: str) -> str:
+        if segment.startswith("~"):
+            return "/" + segment[1:].replace("~", "/")
+        return f"/Common/{segment}" if typedef.partitioned else segment
+
+    def organizing_body(self, path: str, query: Query) -> dict:
+        parts = path.removeprefix("/mgmt/").split("/")
+        kind = ":".join(parts) + f":{parts[-1]}collectionstate"
+        items = [{"reference": {"link": link(child)}} for child in self.organizing[path]]
+        return {"kind": kind, "selfLink": link(path, query.echo), "items": items}
+
+    # --- special singletons -----------------------------------------------------------------
+    def sys_version(self, method: str, query: Query, body) -> tuple[int, dict]:
+        only_get(method, "/tm/sys/version")
+        return 200, types_sys.version_body(query.echo)
+
+    def sys_failover(self, method: str, query: Query, body) -> tuple[int, dict]:
+        only_get(method, "/tm/sys/failover")
+        return 200, types_sys.failover_body(query.echo, self.started)
+
+    def sys_config(self, method: str, query: Query, body) -> tuple[int, dict]:
+        if method != "POST":
+            raise FrameworkError(405, f"Method {method} is not allowed on /tm/sys/config")
+        command = require_object(body).get("command")
+        if command == "save":
+            self.save_config()
+        elif command == "load":
+            saved = self.read_saved()
+            generation = self.store.generation
+            self.store.load(saved if saved is not None else self.factory_snapshot)
+            self.store.generation = generation + 1
+        else:
+            raise ApiError(400, f"invalid command \"{command}\" for /tm/sys/config (expected save or load)", 1)
+        return 200, {"kind": "tm:sys:config:runstate", "command": command}
+
+    # --- transactions -------------------------------------------------------------------------
+    def handle_transaction(self, method: str, path: str, body) -> tuple[int, dict | None]:
+        parts = path.rstrip("/").split("/")[4:]
+        if not parts:
+            if method == "POST":
+                trans_id = int(time.time() * 1_000_000)
+                while trans_id in self.transactions:
+                    trans_id += 1
+                self.transactions[trans_id] = Transaction(trans_id, time.time())
+                return 200, self.transactions[trans_id].render()
+            if method == "GET":
+                items = [t.render() for t in self.transactions.values()]
+                return 200, {"kind": "tm:transactioncollectionstate", "selfLink": link("/mgmt/tm/transaction"), "items": items}
+            raise FrameworkError(405, f"Method {method} is not allowed on /tm/transaction")
+        txn = self.find_transaction(parts[0])
+        if len(parts) == 1:
+            if method == "GET":
+                return 200, txn.render()
+            if method == "DELETE":
+                del self.transactions[txn.trans_id]
+                return 200, None
+            if method == "PATCH":
+                return self.commit(txn, require_object(body))
+        if len(parts) == 2 and parts[1] == "commands" and method == "GET":
+            items = [txn.render_command(c) for c in txn.commands]
+            return 200, {"kind": "tm:transaction:commandscollectionstate",
+                         "selfLink": link(f"/mgmt/tm/transaction/{txn.trans_id}/commands"), "items": items}
+        if len(parts) == 3 and parts[1] == "commands" and method == "GET":
+            for command in txn.commands:
+                if str(command["commandId"]) == parts[2]:
+                    return 200, txn.render_command(command)
+            raise ApiError(404, f"Command {parts[2]} was not found in transaction {txn.trans_id}.", 1)
+        raise FrameworkError(404, f"Public URI path not registered: {path.removeprefix('/mgmt')}")
+
+    def find_transaction(self, text: str) -> Transaction:
+        txn = self.transactions.get(int(text)) if text.isdigit() else None
+        if txn is None:
+            raise ApiError(404, f"Transaction with id {text} does not exist.", 1)
+        return txn
+
+    def queue_command(self, trans_id: str, method: str, path: str, pairs, body) -> dict:
+        txn = self.find_transaction(trans_id)
+        if txn.state != "STARTED":
+            raise ApiError(400, f"Transaction {txn.trans_id} is in state {txn.state} and cannot take commands.", 1)
+        query = "&".join(f"{k}={v}" for k, v in pairs)
+        command = {"method": method, "uri": f"{HOST_LINK}{path}" + (f"?{query}" if query else ""),
+                   "body": body if body is not None else {}, "evalOrder": len(txn.commands) + 1,
+                   "commandId": len(txn.commands) + 1}
+        txn.commands.append(command)
+        return txn.render_command(command)
+
+    def commit(self, txn: Transaction, body: dict) -> tuple[int, dict]:
+        if body.get("state") != "VALIDATING":
+            raise ApiError(400, f"Transaction {txn.trans_id} can only be committed with state VALIDATING.", 1)
+        if not txn.commands:
+            raise ApiError(404, "there is no command to commit in the transaction.", 1)
+        snapshot = copy.deepcopy(self.store.dump())
+        started = time.time()
+        try:
+            for command in txn.commands:
+                uri = command["uri"].removeprefix(HOST_LINK)
+                path, _, raw_query = uri.partition("?")
+                pairs = [tuple(p.split("=", 1)) for p in raw_query.split("&") if "=" in p]
+                payload = command["body"] if command["method"] in ("POST", "PUT", "PATCH") else None
+                self.handle_tm(command["method"], path, Query(pairs), payload, {})
+        except (ApiError, FrameworkError) as exc:
+            generation = self.store.generation
+            self.store.load(snapshot)
+            self.store.generation = generation
+            txn.state, txn.failure = "FAILED", f"transaction failed:{exc.message}"
+            raise ApiError(400, f"transaction failed:{exc.message}", 2) from None
+        txn.state = "COMPLETED"
+        txn.execution_time = int((time.time() - started) * 1000)
+        result = txn.render()
+        del self.transactions[txn.trans_id]
+        return 200, result
+
+
+SPECIAL_PATHS = {
+    "/mgmt/tm/sys/version": "sys_version",
+    "/mgmt/tm/sys/failover": "sys_failover",
+    "/mgmt/tm/sys/config": "sys_config",
+}
+
+
+def parse_json(raw: bytes):
+    try:
+        return json.loads(raw.decode("utf-8")) if raw.strip() else {}
+    except (ValueError, UnicodeDecodeError):
+        raise ApiError(400, "Found invalid JSON body in the request.", 1) from None
+
+
+def require_object(body) -> dict:
+    if body is None:
+        return {}
+    if not isinstance(body, dict):
+        raise ApiError(400, "Found invalid JSON body in the request.", 1)
+    return body
+
+
+def only_get(method: str, path: str) -> None:
+    if method != "GET":
+        raise FrameworkError(405, f"Method {method} is not allowed on {path}")

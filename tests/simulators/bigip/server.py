@@ -1,0 +1,190 @@
+"""BIG-IP 14.1.2.1 iControl REST simulator: HTTPS server process.
+
+    python tests/simulators/bigip/server.py --name primary --host 127.0.0.1 --port 0 \
+        --cert C --key K --state-file F [--seed FILE] [--user admin --password P] [--latency-ms N]
+
+Prints exactly one line ``{"ready": true, "port": N}`` on stdout once listening and serves until
+SIGTERM/SIGINT. ``/mgmt/...`` is the device API; ``/sim/admin/...`` are test hooks (basic auth
+with an admin user of this device).
+"""
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import signal
+import socket
+import ssl
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl, urlsplit
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
+for entry in (HERE, REPO_ROOT):
+    if entry not in sys.path:
+        sys.path.insert(0, entry)
+
+from admin import ADMIN_PREFIX, Controls, handle_admin  # noqa: E402
+from auth import User  # noqa: E402
+from device import Device, parse_json  # noqa: E402
+from engine import ApiError, FrameworkError  # noqa: E402
+
+CONTENT_TYPE = "application/json;charset=utf-8"
+OPERATION_IDS = itertools.count(1000)
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "Apache"
+    sys_version = ""
+
+    def log_message(self, format, *args):  # noqa: A002 - signature fixed by the base class
+        """Access logging goes to the simulator's own request log, not to stderr."""
+
+    def do_GET(self):
+        self.dispatch("GET")
+
+    def do_POST(self):
+        self.dispatch("POST")
+
+    def do_PUT(self):
+        self.dispatch("PUT")
+
+    def do_PATCH(self):
+        self.dispatch("PATCH")
+
+    def do_DELETE(self):
+        self.dispatch("DELETE")
+
+    def dispatch(self, method: str) -> None:
+        split = urlsplit(self.path)
+        path, query = split.path, split.query
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        controls: Controls = self.server.controls
+        if path.startswith(ADMIN_PREFIX):
+            status, body = self.admin(method, path, query, raw)
+            self.reply(status, body)
+            return
+        status = self.mgmt(method, path, query, raw, controls)
+        if status is not None:
+            controls.record(method, path, query, status)
+
+    def admin(self, method, path, query, raw) -> tuple[int, dict]:
+        device: Device = self.server.device
+        try:
+            with device.lock:
+                user = device.auth.authenticate(self.headers, path, self.client_address[0])
+            if not user.admin:
+                raise FrameworkError(401, f"User {user.name} may not use the simulator admin API.")
+            return handle_admin(device, self.server.controls, method, path, query, parse_json(raw) if raw else {})
+        except ApiError as exc:
+            return exc.status, exc.body()
+        except FrameworkError as exc:
+            return exc.status, self.framework_body(exc, path)
+
+    def mgmt(self, method, path, query, raw, controls: Controls) -> int | None:
+        if controls.latency_ms:
+            time.sleep(controls.latency_ms / 1000.0)
+        fault = controls.take_fault(("drop", "restarting") + (("mcpd",) if path.startswith("/mgmt/tm") else ()))
+        if fault == "drop":
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+            return 0
+        if fault == "restarting":
+            return self.reply(503, {"code": 503, "message": "The REST framework (restjavad) is restarting; "
+                                                            "Service Unavailable, try again later.",
+                                    "referer": self.client_address[0], "restOperationId": next(OPERATION_IDS),
+                                    "kind": ":resterrorresponse"})
+        if fault == "mcpd":
+            return self.reply(500, ApiError(500, "The connection to mcpd has been lost, try again.", 32768001).body())
+        try:
+            status, body = self.server.device.handle_mgmt(method, path, parse_qsl(query, keep_blank_values=True),
+                                                          raw, self.headers, self.client_address[0])
+        except ApiError as exc:
+            status, body = exc.status, exc.body()
+        except FrameworkError as exc:
+            status, body = exc.status, self.framework_body(exc, path)
+        return self.reply(status, body)
+
+    def framework_body(self, exc: FrameworkError, path: str) -> dict:
+        return {"code": exc.status, "message": exc.message, "referer": self.client_address[0],
+                "restOperationId": next(OPERATION_IDS), "kind": ":resterrorresponse"}
+
+    def reply(self, status: int, body: dict | None) -> int:
+        data = json.dumps(body, separators=(",", ":")).encode("utf-8") if body is not None else b""
+        self.send_response(status)
+        self.send_header("Content-Type", CONTENT_TYPE)
+        self.send_header("Content-Length", str(len(data)))
+        if status == 401:
+            self.send_header("WWW-Authenticate", 'Basic realm="Enterprise Manager"')
+        self.end_headers()
+        self.wfile.write(data)
+        return status
+
+
+class SimServer(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128
+
+    def __init__(self, address, device: Device, controls: Controls, context: ssl.SSLContext):
+        self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
+        super().__init__(address, Handler)
+        self.device = device
+        self.controls = controls
+        self.context = context
+
+    def get_request(self):
+        conn, addr = super().get_request()
+        return self.context.wrap_socket(conn, server_side=True, do_handshake_on_connect=False), addr
+
+    def handle_error(self, request, client_address):
+        """Clients that drop the connection (or fail TLS) are not an error of the simulator."""
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--name", required=True)
+    parser.add_argument("--host", default="127.0.0.1", choices=("127.0.0.1", "::1", "localhost"))
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--cert", required=True)
+    parser.add_argument("--key", required=True)
+    parser.add_argument("--state-file", required=True)
+    parser.add_argument("--seed", help="JSON list of {path, body} POSTs applied on top of factory state")
+    parser.add_argument("--user", default="admin")
+    parser.add_argument("--password", default="admin")
+    parser.add_argument("--latency-ms", type=int, default=0)
+    return parser.parse_args(argv)
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    seed = None
+    if args.seed:
+        with open(args.seed, encoding="utf-8") as handle:
+            seed = json.load(handle)
+    device = Device(args.name, [User(args.user, args.password, True)], args.state_file, seed)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    context.load_cert_chain(args.cert, args.key)
+    host = "127.0.0.1" if args.host == "localhost" else args.host
+    server = SimServer((host, args.port), device, Controls(args.latency_ms), context)
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    worker = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+    worker.start()
+    print(json.dumps({"ready": True, "port": server.server_address[1]}), flush=True)
+    while not stop.wait(0.5):
+        pass
+    server.shutdown()
+    server.server_close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
