@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install everything `make test` and `make demo` need; idempotent and quick once done.
-#   1. Debian packages: Go toolchain and govmomi source (vCenter simulator), python venv support.
+#   1. Debian packages: Go toolchain and govmomi source (vCenter simulator), shellcheck, python venv support.
 #   2. .venv from requirements-test.txt, reinstalled only when the requirements change.
 #   3. .venv/collections/ansible_collections/longdistance/vmotion -> the repository.
 #   4. ansible-test's pip bootstrap seeded in ~/.ansible/test/cache (its usual download host is unreachable).
@@ -8,7 +8,8 @@ set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-APT_PACKAGES=(golang-go golang-github-vmware-govmomi-dev)
+# Without the shellcheck package, ansible-test skips its shellcheck sanity test with only a warning.
+APT_PACKAGES=(golang-go golang-github-vmware-govmomi-dev shellcheck)
 PIP_BOOTSTRAP_VERSION=24.2
 ANSIBLE_TEST_CACHE="$HOME/.ansible/test/cache"
 REQUIREMENTS_STAMP="$VENV/.requirements.sha256"

@@ -84,5 +84,9 @@ def module_runner():
 
 
 # --- BIG-IP simulator fixtures (owned by tests/simulators/bigip/harness.py) ---
+from tests.simulators.bigip.harness import (  # noqa: E402,F401  pylint: disable=unused-import,wrong-import-position
+    _bigip_primary_process, _bigip_secondary_process, _bigip_workdir, bigip_pair, bigip_sim)
 
 # --- vCenter simulator fixtures (owned by tests/simulators/vcenter/harness.py) ---
+from tests.simulators.vcenter.harness import (  # noqa: E402,F401  pylint: disable=unused-import,wrong-import-position
+    _vcenter_primary_process, _vcenter_secondary_process, _vcenter_workdir, vcenter_pair, vcenter_sim)

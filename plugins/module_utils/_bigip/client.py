@@ -87,7 +87,8 @@ class BigIpClient:
         self.warn = warn or (lambda msg: None)
         self.retry_policy = retry_policy or RetryPolicy(attempts=retries + 1, deadline=max(timeout, 1) * (retries + 1))
         self.session = session or requests.Session()
-        self.session.verify = (ca_path or True) if validate_certs else False
+        # Passed on every request: a session-level ``verify`` loses to REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE.
+        self.verify = (ca_path or True) if validate_certs else False
         self.session.headers.update({"Content-Type": "application/json"})
         self.token = None
         self._transaction = None
@@ -116,7 +117,8 @@ class BigIpClient:
         self.session.headers.pop("X-F5-Auth-Token", None)
         if token:
             try:
-                self.session.delete(self.base_url + TOKEN_PATH + token, timeout=self.timeout, headers={"X-F5-Auth-Token": token})
+                self.session.delete(self.base_url + TOKEN_PATH + token, timeout=self.timeout, verify=self.verify,
+                                    headers={"X-F5-Auth-Token": token})
             except requests.RequestException as exc:
                 self.warn("Could not delete the login token on BIG-IP %s: %s" % (self.server, exc))
         self.session.close()
@@ -209,7 +211,8 @@ class BigIpClient:
         if self._transaction is not None and method in WRITE_METHODS and not path.startswith(TRANSACTION_PATH):
             headers["X-F5-REST-Coordination-Id"] = str(self._transaction)
         try:
-            response = self.session.request(method, self.base_url + path, json=body, params=params, timeout=self.timeout, headers=headers)
+            response = self.session.request(method, self.base_url + path, json=body, params=params, timeout=self.timeout,
+                                            verify=self.verify, headers=headers)
         except requests.RequestException as exc:
             raise TransportError("BIG-IP %s: %s %s could not be sent: %s" % (self.server, method, path, exc), method=method, path=path) from None
         if 200 <= response.status_code < 300:

@@ -26,9 +26,14 @@ class RestObject:
     partitioned      False for objects addressed by bare name (VLAN interfaces, GTM server virtual servers)
     create_defaults  API properties always sent on creation (e.g. a parent profile)
     required_on_create  options that must be set when the object does not exist yet
+    read_params      query parameters of every read, e.g. ``{"expandSubcollections": "true"}`` for objects
+                     whose managed options live in sub-collections (VLAN interfaces, virtual server
+                     profiles); the object is then read again after a write, because write replies do
+                     not expand sub-collections
     """
 
-    def __init__(self, collection, what, fields, singleton=False, partitioned=True, create_defaults=None, required_on_create=()):
+    def __init__(self, collection, what, fields, singleton=False, partitioned=True, create_defaults=None, required_on_create=(),
+                 read_params=None):
         self.collection = collection
         self.what = what
         self.fields = fields
@@ -36,6 +41,13 @@ class RestObject:
         self.partitioned = partitioned
         self.create_defaults = create_defaults or {}
         self.required_on_create = tuple(required_on_create)
+        self.read_params = read_params
+
+    def read(self, client, path, label, written=None):
+        """The object as the device has it (``written``: the reply of a write just sent, reused when complete)."""
+        if written is not None and not self.read_params:
+            return written
+        return client.get(path, params=self.read_params, what=label)
 
     def path(self, name=None, partition="Common"):
         if self.singleton:
@@ -52,7 +64,7 @@ def ensure(client, spec, params, name=None, partition="Common", state="present",
     """Bring one object to ``state`` with the options in ``params``; return the module result."""
     label = spec.label(name, partition)
     path = spec.path(name, partition)
-    current = client.get(path, what=label)
+    current = spec.read(client, path, label)
     if state == "absent":
         changed = current is not None
         if changed and not client.check_mode:
@@ -73,12 +85,12 @@ def ensure(client, spec, params, name=None, partition="Common", state="present",
                 body["partition"] = partition
             body["name"] = name
             body.update(comparison.payload)
-            created = client.create(spec.collection, body, what=label)
+            created = spec.read(client, path, label, client.create(spec.collection, body, what=label))
             return _result(True, result_key, _differ.current_values(spec.fields, created), {}, comparison.after, diff_mode)
         return _result(True, result_key, comparison.after, {}, comparison.after, diff_mode)
 
     if comparison.changed and not client.check_mode:
-        current = client.patch(path, comparison.payload, what=label)
+        current = spec.read(client, path, label, client.patch(path, comparison.payload, what=label))
         return _result(True, result_key, _differ.current_values(spec.fields, current), comparison.before, comparison.after, diff_mode)
     view = dict(comparison.current)
     view.update(comparison.desired)
@@ -122,6 +134,19 @@ def sync_items(client, collection, fields, desired_items, partition="Common", pu
             if not client.check_mode:
                 client.delete(resource_path(collection, name, partition), what="%s %s" % (what, name))
     return changed, before, after
+
+
+def add_items(result, result_key, option, outcome):
+    """Fold a ``sync_items`` outcome into an ``ensure`` result: ``changed``, the items under
+    ``result[result_key][option]`` and, in diff mode, under ``diff.before/after[option]``."""
+    changed, before, after = outcome
+    result["changed"] = result["changed"] or changed
+    result[result_key][option] = after
+    if "diff" in result:
+        result["diff"]["after"][option] = after
+        if result["diff"]["before"] or before:
+            result["diff"]["before"][option] = before
+    return result
 
 
 def _result(changed, key, view, before, after, diff_mode):

@@ -145,5 +145,17 @@ SERVER_DISCOVERY = WomShape(
 
 ISESSION_PROFILE_PATH = "/mgmt/tm/wom/profile/isession"  # confirmed: 14.1.2.1 capture
 
+LOCAL_ENDPOINT_DELETE = {"method": "PUT", "body": dict(LOCAL_ENDPOINT.defaults)}
+"""UNCONFIRMED: how the local endpoint is deleted (the GUI's Delete button on the Local Endpoint
+screen, and the only way to change its IP address). A REST singleton has no DELETE, so deleting is
+modelled as a PUT of the row's defaults without ``ip``: the singleton goes back to its unconfigured
+state; a following PATCH with the new ``ip`` re-creates it. Used by bigip_wom_endpoint."""
+
+POLICY_ENCRYPTION = {"path": ISESSION_PROFILE_PATH, "prop": "dataEncryption", "on": "enabled", "off": "disabled"}
+"""UNCONFIRMED: where the optimization-policy wizard keeps "Would you like to encrypt tunneled data?"
+(guide, Figure 5). Represented by the (confirmed) ``dataEncryption`` setting of the iSession profile
+the policy's virtual server uses (the built-in ``isession-encrypt`` profile is the same setting
+turned on). Used by bigip_wom_policy."""
+
 ALL_SHAPES = (LOCAL_ENDPOINT, REMOTE_ENDPOINT, ADVERTISED_ROUTE, ENDPOINT_DISCOVERY, SERVER_DISCOVERY)
 UNCONFIRMED = tuple(shape for shape in ALL_SHAPES if not shape.confirmed)

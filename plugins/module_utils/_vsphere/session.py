@@ -20,7 +20,7 @@ from ansible.module_utils.basic import env_fallback
 
 from .._errors import CheckModeWriteError, VSphereError
 from .._module import Connection
-from .tasks import TaskWaiter
+from .tasks import TaskWaiter, fault_name, fault_text
 
 try:
     from pyVim.connect import Disconnect, SmartConnect
@@ -42,20 +42,6 @@ ARGUMENT_SPEC = dict(
 
 CONNECT_KEYS = ("hostname", "username", "password", "port", "validate_certs", "ca_path", "proxy_host", "proxy_port")
 CONNECT_TIMEOUT = 30
-
-
-def fault_name(fault):
-    """``vim.fault.InvalidLogin`` style name of a pyvmomi fault (or of any exception)."""
-    return type(fault).__name__
-
-
-def fault_text(fault):
-    """vSphere's own text of a fault: ``msg``, else its fault messages, else the fault type."""
-    text = getattr(fault, "msg", None)
-    if not text:
-        messages = [m.message for m in getattr(fault, "faultMessage", None) or [] if getattr(m, "message", None)]
-        text = "; ".join(messages)
-    return text or fault_name(fault)
 
 
 def ssl_context(validate_certs, ca_path=None):
@@ -144,7 +130,7 @@ class Session:
         except ssl.SSLError as exc:
             raise VSphereError(f"TLS certificate of {self.label} could not be verified (set ca_path or validate_certs): {exc}",
                                fault=fault_name(exc), obj=self.label) from exc
-        except (OSError, Exception) as exc:  # pylint: disable=broad-except  # pyVim raises bare Exception for non-vSphere servers
+        except Exception as exc:  # pylint: disable=broad-except  # socket errors, or pyVim's bare Exception for non-vSphere servers
             raise VSphereError(f"Cannot reach {self.label}: {exc}", fault=fault_name(exc), obj=self.label) from exc
         return self
 
@@ -161,7 +147,11 @@ class Session:
         self.close()
 
     def _relogin(self):
-        self.content.sessionManager.Login(self.params["username"], self.params["password"])
+        try:
+            self.content.sessionManager.Login(self.params["username"], self.params["password"])
+        except vmodl.MethodFault as exc:
+            raise VSphereError(f"The session on {self.label} expired and logging in again as {self.params['username']} failed: "
+                               f"{fault_text(exc)}", fault=fault_name(exc), obj=self.label) from exc
 
     def call(self, func, *args, what=None, **kwargs):
         """Run ``func(*args, **kwargs)``; on NotAuthenticated log in once more and replay once.

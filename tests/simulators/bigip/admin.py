@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import dataclass
 from collections import Counter
 from urllib.parse import parse_qsl
 
@@ -18,6 +19,7 @@ class Controls:
 
     def __init__(self, latency_ms: int = 0):
         self.lock = threading.Lock()
+        self.initial_latency_ms = latency_ms
         self.latency_ms = latency_ms
         self.faults: dict[str, int] = {}
         self.log: list[dict] = []
@@ -41,80 +43,87 @@ class Controls:
                     if (method is None or e["method"] == method.upper()) and (prefix is None or e["path"].startswith(prefix))]
 
 
+@dataclass
+class AdminCall:
+    device: object
+    controls: Controls
+    options: dict
+    body: dict
+
+
 def handle_admin(device, controls: Controls, method: str, path: str, query: str, body: dict) -> tuple[int, dict]:
     action = path.removeprefix(ADMIN_PREFIX).strip("/")
-    options = dict(parse_qsl(query))
     route = ROUTES.get((method, action))
     if route is None:
         raise FrameworkError(404, f"Unknown simulator admin call: {method} {path}")
-    return 200, route(device, controls, options, body)
+    return 200, route(AdminCall(device, controls, dict(parse_qsl(query)), body))
 
 
-def _log(device, controls, options, body):
-    entries = controls.entries(options.get("method"), options.get("path_prefix"))
+def _log(call: AdminCall) -> dict:
+    entries = call.controls.entries(call.options.get("method"), call.options.get("path_prefix"))
     counts = Counter(f"{e['method']} {e['path']}" for e in entries)
     return {"requests": entries, "counts": dict(counts), "total": len(entries)}
 
 
-def _clear_log(device, controls, options, body):
-    with controls.lock:
-        controls.log.clear()
+def _clear_log(call: AdminCall) -> dict:
+    with call.controls.lock:
+        call.controls.log.clear()
     return {"cleared": True}
 
 
-def _reset(device, controls, options, body):
-    device.reset()
-    with controls.lock:
-        controls.faults.clear()
-        controls.latency_ms = 0
+def _reset(call: AdminCall) -> dict:
+    call.device.reset()
+    with call.controls.lock:
+        call.controls.faults.clear()
+        call.controls.latency_ms = call.controls.initial_latency_ms
     return {"reset": True}
 
 
-def _fault(device, controls, options, body):
-    kind, count = body.get("kind"), body.get("count", 1)
+def _fault(call: AdminCall) -> dict:
+    kind, count = call.body.get("kind"), call.body.get("count", 1)
     if kind not in FAULT_KINDS:
         raise ApiError(400, f"unknown fault kind {kind!r}; expected one of {', '.join(FAULT_KINDS)}", 1)
     if kind == "token_expiry":
-        with device.lock:
-            return {"kind": kind, "expired": device.auth.expire_all()}
+        with call.device.lock:
+            return {"kind": kind, "expired": call.device.auth.expire_all()}
     if isinstance(count, bool) or not isinstance(count, int) or count < 0:
         raise ApiError(400, f"fault count must be a non-negative integer, got {count!r}", 1)
-    with controls.lock:
-        controls.faults[kind] = count
-        return {"kind": kind, "count": count, "pending": dict(controls.faults)}
+    with call.controls.lock:
+        call.controls.faults[kind] = count
+        return {"kind": kind, "count": count, "pending": dict(call.controls.faults)}
 
 
-def _latency(device, controls, options, body):
-    ms = body.get("ms")
+def _latency(call: AdminCall) -> dict:
+    ms = call.body.get("ms")
     if isinstance(ms, bool) or not isinstance(ms, int) or ms < 0:
         raise ApiError(400, f"latency must be a non-negative integer of milliseconds, got {ms!r}", 1)
-    with controls.lock:
-        controls.latency_ms = ms
+    with call.controls.lock:
+        call.controls.latency_ms = ms
     return {"latency_ms": ms}
 
 
-def _reboot(device, controls, options, body):
-    return device.reboot()
+def _reboot(call: AdminCall) -> dict:
+    return call.device.reboot()
 
 
-def _discover(device, controls, options, body):
-    return device.discover(body)
+def _discover(call: AdminCall) -> dict:
+    return call.device.discover(call.body)
 
 
-def _peek(device, controls, options, body):
-    path = options.get("path")
+def _peek(call: AdminCall) -> dict:
+    path = call.options.get("path")
     if not path or not path.startswith("/mgmt/tm"):
         raise ApiError(400, "peek needs ?path=/mgmt/tm/...", 1)
-    return device.peek(path)
+    return call.device.peek(path)
 
 
-def _add_user(device, controls, options, body):
-    name, password = body.get("username"), body.get("password")
+def _add_user(call: AdminCall) -> dict:
+    name, password = call.body.get("username"), call.body.get("password")
     if not isinstance(name, str) or not isinstance(password, str) or not name:
         raise ApiError(400, "users needs username and password strings", 1)
-    with device.lock:
-        device.auth.add_user(name, password, bool(body.get("admin", False)))
-    return {"username": name, "admin": bool(body.get("admin", False))}
+    with call.device.lock:
+        call.device.auth.add_user(name, password, bool(call.body.get("admin", False)))
+    return {"username": name, "admin": bool(call.body.get("admin", False))}
 
 
 ROUTES = {

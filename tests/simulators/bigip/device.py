@@ -18,7 +18,8 @@ import types_net
 import types_sys
 import types_wom
 from auth import Auth, User
-from engine import ApiError, FrameworkError, HOST_LINK, Query, Store, TypeDef, link
+from engine import ApiError, FrameworkError, HOST_LINK, Prop, Query, Store, TypeDef, key_of, link
+from schema import text
 
 COORDINATION_HEADER = "X-F5-REST-Coordination-Id"
 TRANSACTION_TIMEOUT = 120
@@ -32,7 +33,17 @@ def build_types() -> dict[str, TypeDef]:
             types[typedef.path] = typedef
             for sub in typedef.subcollections.values():
                 types[sub.path] = sub
+    for path in types_ltm.LISTED_PATHS + types_gtm.LISTED_PATHS:
+        if path not in types:
+            types[path] = listed_type(path)
     return types
+
+
+def listed_type(path: str) -> TypeDef:
+    """A type the captured organizing collections list but the guide never uses: an (initially
+    empty) collection of objects with only ``description`` and ``defaultsFrom``."""
+    return TypeDef(path=path, display=path.removeprefix("/mgmt/tm/").replace("/", " "),
+                   props={"description": Prop(check=text), "defaultsFrom": Prop(check=text, reference=path)})
 
 
 def organizing_paths(types: dict[str, TypeDef], listed: list[str]) -> dict[str, list[str]]:
@@ -54,7 +65,7 @@ class Transaction:
         self.state = "STARTED"
         self.commands: list[dict] = []
         self.failure = ""
-        self.created = clock
+        self.last_used = clock
         self.execution_time = 0
 
     def render(self) -> dict:
@@ -77,9 +88,10 @@ class Device:
         self.name = name
         self.lock = threading.RLock()
         self.types = build_types()
-        listed = [p for module in (types_ltm, types_gtm) for p in module.LISTED_PATHS]
+        listed = types_sys.LISTED_PATHS
         self.organizing = organizing_paths(self.types, listed)
         self.store = Store(self.types)
+        self.users = list(users)
         self.auth = Auth(users)
         self.state_file = state_file
         self.seed = seed or []
@@ -92,7 +104,7 @@ class Device:
     def build_factory(self) -> dict:
         self.store.factory()
         for step in self.seed:
-            self.handle_tm("POST", step["path"], Query([]), step["body"], {})
+            self.handle_tm("POST", step["path"], Query([]), step["body"])
         return copy.deepcopy(self.store.dump())
 
     def boot(self) -> None:
@@ -108,10 +120,7 @@ class Device:
             return json.load(handle)
 
     def save_config(self) -> None:
-        tmp = f"{self.state_file}.tmp"
-        with open(tmp, "w", encoding="utf-8") as handle:
-            json.dump(self.store.dump(), handle)
-        os.replace(tmp, self.state_file)
+        self.write_state(self.store.dump())
 
     def reset(self) -> None:
         with self.lock:
@@ -121,7 +130,7 @@ class Device:
             self.store.load(self.factory_snapshot)
             self.store.generation = max(generation, self.store.generation) + 1
             self.transactions.clear()
-            self.auth.tokens.clear()
+            self.auth = Auth(self.users)
 
     def reboot(self) -> dict:
         """Reboot/upgrade: running config is replaced by the saved one, tokens and transactions are
@@ -144,16 +153,19 @@ class Device:
     def persist_discovered(self, obj: dict) -> None:
         """The device saves endpoints it discovered itself (they survive a reboot, unsaved edits do not)."""
         saved = self.read_saved() or copy.deepcopy(self.factory_snapshot)
-        saved["data"].setdefault(types_wom.REMOTE_ENDPOINT.path, {})[obj["name"]] = copy.deepcopy(obj)
+        saved["data"].setdefault(types_wom.REMOTE_ENDPOINT.path, {})[key_of(obj.get("partition"), obj["name"])] = copy.deepcopy(obj)
+        self.write_state(saved)
+
+    def write_state(self, snapshot: dict) -> None:
+        os.makedirs(os.path.dirname(os.path.abspath(self.state_file)), exist_ok=True)
         tmp = f"{self.state_file}.tmp"
         with open(tmp, "w", encoding="utf-8") as handle:
-            json.dump(saved, handle)
+            json.dump(snapshot, handle)
         os.replace(tmp, self.state_file)
 
     def peek(self, path: str) -> dict:
         with self.lock:
-            status, body = self.handle_tm("GET", path, Query([("expandSubcollections", "true")]), None, {})
-            return body
+            return self.handle_tm("GET", path, Query([("expandSubcollections", "true")]), None)[1]
 
     # --- REST entry point ---------------------------------------------------------------------
     def handle_mgmt(self, method: str, path: str, pairs: list[tuple[str, str]], raw_body: bytes, headers,
@@ -171,7 +183,7 @@ class Device:
             trans_id = headers.get(COORDINATION_HEADER)
             if trans_id and method in WRITE_METHODS and not path.startswith("/mgmt/tm/transaction"):
                 return 200, self.queue_command(trans_id, method, path, pairs, body)
-            status, out = self.handle_tm(method, path, query, body, headers)
+            status, out = self.handle_tm(method, path, query, body)
             return status, (query.pick(out) if out is not None else None)
 
     def handle_tokens(self, method: str, path: str, user: User, body: dict | None) -> tuple[int, dict]:
@@ -188,7 +200,7 @@ class Device:
             return 200, self.auth.logout(value, user)
         raise FrameworkError(405, f"Method {method} is not allowed on /shared/authz/tokens/{value}")
 
-    def handle_tm(self, method: str, path: str, query: Query, body, headers) -> tuple[int, dict | None]:
+    def handle_tm(self, method: str, path: str, query: Query, body) -> tuple[int, dict | None]:
         special = SPECIAL_PATHS.get(path)
         if special:
             return getattr(self, special)(method, query, body)
@@ -199,7 +211,20 @@ class Device:
             if method == "GET" and path.rstrip("/") in self.organizing:
                 return 200, self.organizing_body(path.rstrip("/"), query)
             raise FrameworkError(404, f"Public URI path not registered: {path.removeprefix('/mgmt')}")
-        return self.handle_resource(method, typedef, rest, query, body)
+        if method == "GET":
+            return self.handle_resource(method, typedef, rest, query, body)
+        return self.atomically(lambda: self.handle_resource(method, typedef, rest, query, body))
+
+    def atomically(self, write):
+        """Run one write; on an error nothing of it stays (side effects such as auto-created nodes included)."""
+        snapshot = copy.deepcopy(self.store.dump())
+        try:
+            return write()
+        except Exception:
+            generation = self.store.generation
+            self.store.load(snapshot)
+            self.store.generation = generation
+            raise
 
     def match_type(self, path: str) -> tuple[TypeDef | None, list[str]]:
         parts = path.rstrip("/").split("/")
@@ -264,11 +289,11 @@ class Device:
         return {"kind": kind, "selfLink": link(path, query.echo), "items": items}
 
     # --- special singletons -----------------------------------------------------------------
-    def sys_version(self, method: str, query: Query, body) -> tuple[int, dict]:
+    def sys_version(self, method: str, query: Query, _body) -> tuple[int, dict]:
         only_get(method, "/tm/sys/version")
         return 200, types_sys.version_body(query.echo)
 
-    def sys_failover(self, method: str, query: Query, body) -> tuple[int, dict]:
+    def sys_failover(self, method: str, query: Query, _body) -> tuple[int, dict]:
         only_get(method, "/tm/sys/failover")
         return 200, types_sys.failover_body(query.echo, self.started)
 
@@ -321,10 +346,21 @@ class Device:
             raise ApiError(404, f"Command {parts[2]} was not found in transaction {txn.trans_id}.", 1)
         raise FrameworkError(404, f"Public URI path not registered: {path.removeprefix('/mgmt')}")
 
+    def run_command(self, command: dict) -> None:
+        path, _, raw_query = command["uri"].removeprefix(HOST_LINK).partition("?")
+        pairs = [tuple(p.split("=", 1)) for p in raw_query.split("&") if "=" in p]
+        payload = command["body"] if command["method"] in ("POST", "PUT", "PATCH") else None
+        self.handle_tm(command["method"], path, Query(pairs), payload)
+
     def find_transaction(self, text: str) -> Transaction:
+        """A live transaction; one left alone for ``timeoutSeconds`` is gone, as on the device."""
+        now = time.time()
+        for stale in [t for t in self.transactions.values() if now - t.last_used > TRANSACTION_TIMEOUT]:
+            del self.transactions[stale.trans_id]
         txn = self.transactions.get(int(text)) if text.isdigit() else None
         if txn is None:
             raise ApiError(404, f"Transaction with id {text} does not exist.", 1)
+        txn.last_used = now
         return txn
 
     def queue_command(self, trans_id: str, method: str, path: str, pairs, body) -> dict:
@@ -343,19 +379,10 @@ class Device:
             raise ApiError(400, f"Transaction {txn.trans_id} can only be committed with state VALIDATING.", 1)
         if not txn.commands:
             raise ApiError(404, "there is no command to commit in the transaction.", 1)
-        snapshot = copy.deepcopy(self.store.dump())
         started = time.time()
         try:
-            for command in txn.commands:
-                uri = command["uri"].removeprefix(HOST_LINK)
-                path, _, raw_query = uri.partition("?")
-                pairs = [tuple(p.split("=", 1)) for p in raw_query.split("&") if "=" in p]
-                payload = command["body"] if command["method"] in ("POST", "PUT", "PATCH") else None
-                self.handle_tm(command["method"], path, Query(pairs), payload, {})
+            self.atomically(lambda: [self.run_command(command) for command in txn.commands])
         except (ApiError, FrameworkError) as exc:
-            generation = self.store.generation
-            self.store.load(snapshot)
-            self.store.generation = generation
             txn.state, txn.failure = "FAILED", f"transaction failed:{exc.message}"
             raise ApiError(400, f"transaction failed:{exc.message}", 2) from None
         txn.state = "COMPLETED"

@@ -61,7 +61,7 @@ class Prop:
 
     default: Any = MISSING
     check: Callable[[Any], Any] | None = None
-    reference: str | None = None      # target type path: renders ``<prop>Reference`` link(s)
+    reference: str | Callable[[str], str] | None = None  # target type path (or value -> path): ``<prop>Reference``
     ref_skip: tuple = ("none", "", "default")
 
 
@@ -147,8 +147,8 @@ class Ctx:
     def touch(self, obj: dict) -> None:
         self.store.touch(obj)
 
-    def counter(self, name: str, start: int) -> int:
-        return self.store.next_counter(name, start)
+    def counter(self, name: str, start: int, step: int) -> int:
+        return self.store.next_counter(name, start, step)
 
 
 class Store:
@@ -186,9 +186,9 @@ class Store:
         self.generation += 1
         obj["generation"] = self.generation
 
-    def next_counter(self, name: str, start: int) -> int:
-        value = self.counters.get(name, start + 1) - 1
-        self.counters[name] = value
+    def next_counter(self, name: str, start: int, step: int) -> int:
+        value = self.counters.get(name, start)
+        self.counters[name] = value + step
         return value
 
     # --- lookup -----------------------------------------------------------------------------
@@ -286,7 +286,7 @@ class Store:
     def checked_props(self, typedef: TypeDef, body: dict, obj: dict) -> tuple[dict, dict]:
         props, inline = {}, {}
         for prop, value in body.items():
-            if prop in ENVELOPE_KEYS or (prop.endswith("Reference") and prop[: -len("Reference")] in typedef.props):
+            if prop in ENVELOPE_KEYS or self.is_link_key(typedef, prop):
                 continue
             if prop in typedef.inline:
                 if not isinstance(value, list):
@@ -302,13 +302,21 @@ class Store:
         return props, inline
 
     @staticmethod
+    def is_link_key(typedef: TypeDef, prop: str) -> bool:
+        """``poolReference``, ``membersReference``...: links a client may echo back from a GET."""
+        if not prop.endswith("Reference"):
+            return False
+        base = prop[: -len("Reference")]
+        return base in typedef.props or base in {camel(segment) for segment in typedef.subcollections}
+
+    @staticmethod
     def check_value(typedef: TypeDef, obj: dict, prop: str, spec: Prop, value: Any) -> Any:
         if spec.check is None:
             return value
         try:
             return spec.check(value)
         except ValueError as exc:
-            where = key_of(obj.get("partition"), obj["name"]) if "name" in obj else typedef.display
+            where = typedef.config_path if typedef.singleton else key_of(obj.get("partition"), obj["name"])
             raise config_error(f"{typedef.display} ({where}) {prop}: {exc}") from None
 
     def config_item(self, typedef: TypeDef, obj: dict) -> str:
@@ -388,7 +396,8 @@ class Store:
             if obj.get("partition"):
                 out["partition"] = obj["partition"]
             out["fullPath"] = key_of(obj.get("partition"), obj["name"])
-        out["generation"] = obj.get("generation", 0)
+        if not typedef.singleton:
+            out["generation"] = obj.get("generation", 0)
         path = self.resource_path(typedef, obj, parent)
         out["selfLink"] = link(path, query.echo)
         for prop, spec in typedef.props.items():
@@ -415,7 +424,9 @@ class Store:
         elif isinstance(value, str) and value not in spec.ref_skip:
             out[prop + "Reference"] = {"link": self.reference_link(spec.reference, value)}
 
-    def reference_link(self, type_path: str, value: str) -> str:
+    def reference_link(self, type_path, value: str) -> str:
+        if callable(type_path):
+            type_path = type_path(value)
         target = self.types.get(type_path)
         partitioned = target.partitioned if target else True
         full = value.split()[0]
@@ -425,8 +436,10 @@ class Store:
         return link(f"{type_path}/{uri_name(None, full)}")
 
     def render_collection(self, typedef: TypeDef, query: "Query", parent: dict | None = None) -> dict:
-        base = self.resource_path(self.types[typedef.path.rsplit("/", 1)[0]], parent) + "/" + \
-            typedef.path.rsplit("/", 1)[1] if parent is not None else typedef.path
+        base = typedef.path
+        if parent is not None:
+            parent_path, segment = typedef.path.rsplit("/", 1)
+            base = f"{self.resource_path(self.types[parent_path], parent)}/{segment}"
         items = [obj for obj in self.container(typedef, parent).values() if query.matches(obj)]
         rendered = [self.render(typedef, obj, query, parent) for obj in items]
         return query.page({"kind": typedef.collection_kind, "selfLink": link(base, query.echo), "items": rendered})

@@ -1,6 +1,8 @@
 """Value checks for properties and loading of built-in objects from the reference captures."""
 from __future__ import annotations
 
+import copy
+import functools
 import ipaddress
 import json
 import os
@@ -13,7 +15,12 @@ ROUTE_DOMAIN = re.compile(r"^(?P<ip>[^%/]+)(%(?P<rd>\d+))?(/(?P<prefix>\d+))?$")
 
 
 def reference(name: str) -> dict:
-    """A stored 14.1.2.1 response, e.g. ``reference("mgmt_tm_ltm_rule")``."""
+    """A stored 14.1.2.1 response, e.g. ``reference("mgmt_tm_ltm_rule")`` (a fresh copy each call)."""
+    return copy.deepcopy(_reference(name))
+
+
+@functools.lru_cache(maxsize=None)
+def _reference(name: str) -> dict:
     with open(os.path.join(REFERENCE_DIR, f"{name}.json"), encoding="utf-8") as handle:
         return json.load(handle)
 
@@ -128,8 +135,7 @@ def network(value):
     if value in ("default", "default-inet6"):
         return value
     try:
-        ipaddress.ip_network(value.split("%")[0] if "%" not in value else value.split("%")[0] + "/" + value.split("/")[-1],
-                             strict=True)
+        ipaddress.ip_network(re.sub(r"%\d+", "", value), strict=True)
     except ValueError:
         raise ValueError(f"invalid network {json.dumps(value)}") from None
     return value

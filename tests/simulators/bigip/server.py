@@ -2,6 +2,7 @@
 
     python tests/simulators/bigip/server.py --name primary --host 127.0.0.1 --port 0 \
         --cert C --key K --state-file F [--seed FILE] [--user admin --password P] [--latency-ms N]
+        [--exit-with-parent]
 
 Prints exactly one line ``{"ready": true, "port": N}`` on stdout once listening and serves until
 SIGTERM/SIGINT. ``/mgmt/...`` is the device API; ``/sim/admin/...`` are test hooks (basic auth
@@ -42,8 +43,11 @@ class Handler(BaseHTTPRequestHandler):
     server_version = "Apache"
     sys_version = ""
 
-    def log_message(self, format, *args):  # noqa: A002 - signature fixed by the base class
+    def log_message(self, format, *args):  # noqa: A002  pylint: disable=redefined-builtin
         """Access logging goes to the simulator's own request log, not to stderr."""
+
+    def log_error(self, format, *args):  # noqa: A002  pylint: disable=redefined-builtin
+        sys.stderr.write(f"{self.server.device.name}: {format % args}\n")
 
     def do_GET(self):
         self.dispatch("GET")
@@ -85,7 +89,7 @@ class Handler(BaseHTTPRequestHandler):
         except ApiError as exc:
             return exc.status, exc.body()
         except FrameworkError as exc:
-            return exc.status, self.framework_body(exc, path)
+            return exc.status, self.framework_body(exc)
 
     def mgmt(self, method, path, query, raw, controls: Controls) -> int | None:
         if controls.latency_ms:
@@ -108,10 +112,13 @@ class Handler(BaseHTTPRequestHandler):
         except ApiError as exc:
             status, body = exc.status, exc.body()
         except FrameworkError as exc:
-            status, body = exc.status, self.framework_body(exc, path)
+            status, body = exc.status, self.framework_body(exc)
+        except Exception as exc:  # pylint: disable=broad-except  # a simulator bug must still answer
+            self.log_error("internal error on %s %s: %r", method, path, exc)
+            status, body = 500, ApiError(500, f"simulator internal error: {exc!r}", 1).body()
         return self.reply(status, body)
 
-    def framework_body(self, exc: FrameworkError, path: str) -> dict:
+    def framework_body(self, exc: FrameworkError) -> dict:
         return {"code": exc.status, "message": exc.message, "referer": self.client_address[0],
                 "restOperationId": next(OPERATION_IDS), "kind": ":resterrorresponse"}
 
@@ -140,6 +147,7 @@ class SimServer(ThreadingHTTPServer):
 
     def get_request(self):
         conn, addr = super().get_request()
+        conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         return self.context.wrap_socket(conn, server_side=True, do_handshake_on_connect=False), addr
 
     def handle_error(self, request, client_address):
@@ -158,7 +166,16 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--user", default="admin")
     parser.add_argument("--password", default="admin")
     parser.add_argument("--latency-ms", type=int, default=0)
+    parser.add_argument("--exit-with-parent", action="store_true",
+                        help="stop when the parent process dies (test harness; not for `make sims`)")
     return parser.parse_args(argv)
+
+
+def watch_parent(stop: threading.Event) -> None:
+    parent = os.getppid()
+    while not stop.wait(1.0):
+        if os.getppid() != parent:
+            stop.set()
 
 
 def main(argv=None) -> int:
@@ -178,6 +195,8 @@ def main(argv=None) -> int:
         signal.signal(signum, lambda *_: stop.set())
     worker = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
     worker.start()
+    if args.exit_with_parent:
+        threading.Thread(target=watch_parent, args=(stop,), daemon=True).start()
     print(json.dumps({"ready": True, "port": server.server_address[1]}), flush=True)
     while not stop.wait(0.5):
         pass

@@ -30,7 +30,8 @@ class FakeDevice(BaseAdapter):
     def send(self, request, **kwargs):  # pylint: disable=arguments-differ
         path = request.path_url.split("?")[0]
         body = json.loads(request.body) if request.body else None
-        self.calls.append({"method": request.method, "path": path, "headers": dict(request.headers), "body": body})
+        self.calls.append({"method": request.method, "path": path, "headers": dict(request.headers), "body": body,
+                           "verify": kwargs.get("verify")})
         answers = self.script.get((request.method, path))
         if answers:
             answer = answers.pop(0) if len(answers) > 1 else answers[0]
@@ -79,12 +80,12 @@ def clock():
     return FakeClock()
 
 
-def make_client(device, clock, check_mode=False, attempts=4, deadline=100.0, warnings=None):
+def make_client(device, clock, check_mode=False, attempts=4, deadline=100.0, warnings=None, **kwargs):
     session = requests.Session()
     session.mount("https://", device)
     policy = RetryPolicy(attempts=attempts, deadline=deadline, base=1.0, cap=4.0, clock=clock.clock, sleep=clock.sleep, jitter=lambda: 1.0)
     return bigip.BigIpClient("bigip.example", "admin", "secret", check_mode=check_mode, session=session, retry_policy=policy,
-                             warn=(warnings.append if warnings is not None else None))
+                             warn=(warnings.append if warnings is not None else None), **kwargs)
 
 
 POOL = "/mgmt/tm/ltm/pool/~Common~web"
@@ -268,3 +269,17 @@ def test_failed_block_discards_the_transaction(device, clock):
 ])
 def test_uri_names(name, partition, expected):
     assert bigip.uri_name(name, partition) == expected
+
+
+def test_ca_path_wins_over_ca_bundle_environment(device, clock, monkeypatch):
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/ssl/certs/ca-certificates.crt")
+    monkeypatch.setenv("CURL_CA_BUNDLE", "/etc/ssl/certs/ca-certificates.crt")
+    with make_client(device, clock, ca_path="/tmp/lab-ca.pem") as client:
+        client.get(POOL)
+    assert {c["verify"] for c in device.calls} == {"/tmp/lab-ca.pem"}  # login, GET and logout
+
+
+def test_validate_certs_false_disables_verification(device, clock):
+    with make_client(device, clock, validate_certs=False) as client:
+        client.get(POOL)
+    assert {c["verify"] for c in device.calls} == {False}

@@ -1,0 +1,52 @@
+# Entry points; CI runs `make test` through .ci/run. Every target runs scripts/bootstrap.sh first
+# (Debian packages, .venv, ansible-test seeding), which returns at once when all is in place.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+# `make test` runs its steps in order and stops at the first failure, also under -j.
+.NOTPARALLEL:
+.DEFAULT_GOAL := test
+
+PYTHON := .venv/bin/python
+VCSIM_DIR := tests/simulators/vcenter
+VCSIM := $(VCSIM_DIR)/vcsim-ld
+VCSIM_SOURCES := $(shell find $(VCSIM_DIR) \( -name '*.go' -o -name go.mod -o -name go.sum -o -name build.sh \) 2>/dev/null)
+
+.PHONY: test bootstrap sanity lint unit molecule vcsim sims sims-stop demo clean
+
+test: sanity lint unit molecule
+
+bootstrap:
+	@scripts/bootstrap.sh
+
+sanity: bootstrap
+	scripts/sanity.sh
+
+lint: bootstrap
+	scripts/lint.sh
+
+unit: bootstrap $(VCSIM)
+	.venv/bin/pytest tests -q
+
+molecule: bootstrap $(VCSIM)
+	scripts/molecule.sh
+
+vcsim: bootstrap $(VCSIM)
+
+$(VCSIM): $(VCSIM_SOURCES)
+	@test -x $(VCSIM_DIR)/build.sh || { echo "make: $(VCSIM_DIR)/build.sh is missing: cannot build the vCenter simulator" >&2; exit 1; }
+	$(VCSIM_DIR)/build.sh
+	@touch $@
+
+sims: bootstrap $(VCSIM)
+	$(PYTHON) tests/simulators/sims.py start
+
+sims-stop: bootstrap
+	$(PYTHON) tests/simulators/sims.py stop
+
+demo: bootstrap $(VCSIM)
+	scripts/demo.sh
+
+clean:
+	if [ -x $(PYTHON) ] && [ -f tests/simulators/sims.py ]; then $(PYTHON) tests/simulators/sims.py stop; fi
+	rm -rf .sims tests/output dist .pytest_cache $(VCSIM)
+	find . -path ./.venv -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,121 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, longdistance.vmotion contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The one vSphere task waiter: backoff polling, an overall timeout, a progress callback, and
+``VSphereError`` carrying the task's fault type and ``fault.msg`` when it fails.
+
+``task.info.error`` is the fault itself (pyvmomi unwraps LocalizedMethodFault): read ``.msg``,
+never ``.localizedMessage``. ``task.info.progress`` is None while queued or just started.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+from .._errors import TaskTimeoutError, VSphereError
+from .._retry import RetryPolicy
+
+TERMINAL_STATES = ("success", "error")
+
+
+def _iso(value):
+    return value.isoformat() if value is not None else None
+
+
+def _seconds(start, end):
+    return round((end - start).total_seconds(), 3) if start is not None and end is not None else None
+
+
+def fault_name(fault):
+    """``vim.fault.InvalidLogin`` style name of a pyvmomi fault (or of any exception)."""
+    return type(fault).__name__
+
+
+def fault_text(fault):
+    """vSphere's own text of a fault: ``msg``, else its fault messages, else the fault type."""
+    text = getattr(fault, "msg", None)
+    if not text:
+        text = "; ".join(m.message for m in getattr(fault, "faultMessage", None) or [] if getattr(m, "message", None))
+    return text or fault_name(fault)
+
+
+def _entity_name(info):
+    return info.entityName or (info.entity._moId if info.entity is not None else None)
+
+
+def task_facts(task, info):
+    """Plain-data summary of one ``vim.TaskInfo`` (what modules return and ``_info`` reports)."""
+    error = info.error
+    return dict(
+        task=task._moId,
+        key=info.key,
+        description_id=info.descriptionId,
+        entity=_entity_name(info),
+        entity_moid=info.entity._moId if info.entity is not None else None,
+        state=str(info.state),
+        progress=info.progress,
+        queued=_iso(info.queueTime),
+        started=_iso(info.startTime),
+        completed=_iso(info.completeTime),
+        queue_seconds=_seconds(info.queueTime, info.startTime),
+        duration=_seconds(info.startTime, info.completeTime),
+        error=None if error is None else dict(fault=fault_name(error), msg=fault_text(error)),
+    )
+
+
+def task_error(facts, what):
+    """The ``VSphereError`` for a task that ended in state ``error``."""
+    error = facts["error"] or dict(fault=None, msg="no fault reported")
+    return VSphereError(f"{what} failed (task {facts['task']}): {error['msg']}", fault=error["fault"], task=facts["task"], obj=facts["entity"])
+
+
+class TaskWaiter:
+    """Poll tasks until they finish.
+
+    timeout        seconds before ``TaskTimeoutError`` (the task itself keeps running in vSphere)
+    poll_interval  longest pause between two polls; polling starts faster and backs off to it
+    progress       optional callback(facts) called whenever state or progress changes
+    read           callable(func) that performs a read (the session's re-login guard)
+    """
+
+    def __init__(self, timeout=3600, poll_interval=5.0, progress=None, read=None, clock=time.monotonic, sleep=time.sleep):
+        self.timeout = timeout
+        self.poll_interval = poll_interval
+        self.progress = progress
+        self.read = read or (lambda func, **kwargs: func())
+        self.clock = clock
+        self.sleep = sleep
+
+    def poll(self, task):
+        """Current facts of ``task`` (one property read)."""
+        return task_facts(task, self.read(lambda: task.info, what=f"reading task {task._moId}"))
+
+    def wait(self, task, what="task"):
+        """Wait for ``task``; return its final facts plus ``history`` (state/progress changes).
+
+        Raises ``VSphereError`` when the task fails and ``TaskTimeoutError`` when time runs out.
+        """
+        policy = RetryPolicy(attempts=sys.maxsize, deadline=self.timeout, base=min(0.25, self.poll_interval),
+                             cap=self.poll_interval, clock=self.clock, sleep=self.sleep, jitter=lambda: 1.0)
+        delays = policy.delays()
+        start = self.clock()
+        history, last = [], None
+        while True:
+            facts = self.poll(task)
+            seen = (facts["state"], facts["progress"])
+            if seen != last:
+                last = seen
+                history.append(dict(elapsed=round(self.clock() - start, 3), state=facts["state"], progress=facts["progress"]))
+                if self.progress is not None:
+                    self.progress(facts)
+            if facts["state"] in TERMINAL_STATES:
+                facts["history"] = history
+                if facts["state"] == "error":
+                    raise task_error(facts, what)
+                return facts
+            delay = next(delays, None)
+            if delay is None:
+                raise TaskTimeoutError(f"{what} did not finish within {self.timeout} s (task {facts['task']} is {facts['state']}, "
+                                       f"progress {facts['progress']}); it keeps running in vSphere", task=facts["task"], obj=facts["entity"])
+            self.sleep(delay)

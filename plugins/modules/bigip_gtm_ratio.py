@@ -1,0 +1,364 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, longdistance.vmotion contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: bigip_gtm_ratio
+short_description: Switch the traffic of a GTM wide IP between data centers by ratio
+version_added: 0.1.0
+description:
+  - The traffic switch of a long-distance migration (deployment guide, "Using ratios to switch data
+    center traffic with GTM") - sets the ratios of the pools of a GTM wide IP (type A) and its pool
+    load balancing mode to C(ratio), so that DNS answers send the wanted share of clients to each data center.
+  - Give exactly one of O(ratios) (explicit weights), O(cutover) ("send N % to pool X") or O(all_to)
+    ("all traffic to pool X").
+  - Every write of one task (the wide IP's pool list, pool enable/disable, member ratios) is sent in
+    B(one transaction), so the device never shows half a cut-over.
+  - The whole pool list is compared (name, order and ratio of every pool), so a swap of ratios between
+    two pools (70/30 to 30/70) and the removal of a pool are always detected and applied.
+  - Safe to run repeatedly, for example once per migrated VM; an unchanged request sends no write.
+  - Every named pool and member is checked before anything is written; a missing one fails the task cleanly.
+author:
+  - longdistance.vmotion contributors
+options:
+  wide_ip:
+    description: Name (FQDN) or full path of the wide IP, for example C(vmhttp.siterequest.com).
+    type: str
+    required: true
+  partition:
+    description: Partition of the wide IP, and of pools given by bare name.
+    type: str
+    default: Common
+  ratios:
+    description:
+      - Pool name (or full path) to ratio (0 or more). Pools of the wide IP not named keep their ratio
+        (unless O(purge_pools)); a named pool that exists but is not in the wide IP yet is appended to it.
+    type: dict
+  cutover:
+    description:
+      - Send O(cutover.percent) % of the traffic to pool O(cutover.to); the rest is spread evenly over
+        the other pools of the wide IP. The ratios are reduced by their greatest common divisor
+        (50 gives 1:1, 70 gives 7:3, 100 gives 1:0, 0 gives 0:1).
+    type: dict
+    suboptions:
+      to:
+        description: Pool of the wide IP that receives the share (name or full path).
+        type: str
+        required: true
+      percent:
+        description: Share of the traffic, 0 to 100.
+        type: int
+        required: true
+  all_to:
+    description: Send all traffic to this pool of the wide IP (ratio 1) and none to the others (ratio 0).
+    type: str
+  member_ratios:
+    description:
+      - Pool name to a dict of member name (C(server:virtual_server)) to ratio (0 or more), for the
+        ratios of members inside GTM pools. The pools and members must exist.
+    type: dict
+  enable_pools:
+    description:
+      - Enable the pools of the wide IP that receive traffic (ratio above 0) and are disabled. Needed
+        for the first switch, because the guide creates the remote pool disabled.
+    type: bool
+    default: false
+  disable_idle_pools:
+    description: Disable the pools of the wide IP whose ratio becomes (or is) 0.
+    type: bool
+    default: false
+  purge_pools:
+    description: With O(ratios), remove the pools of the wide IP that are not named in O(ratios).
+    type: bool
+    default: false
+notes:
+  - A disabled pool receives no traffic whatever its ratio; RV(percent_after) takes that into account.
+extends_documentation_fragment:
+  - longdistance.vmotion.bigip
+  - longdistance.vmotion.attributes
+  - longdistance.vmotion.attributes.action_group_bigip
+"""
+
+EXAMPLES = r"""
+- name: Half of the clients to the secondary data center (first switch enables the remote pool)
+  longdistance.vmotion.bigip_gtm_ratio:
+    wide_ip: vmhttp.siterequest.com
+    cutover:
+      to: Remote_pool
+      percent: 50
+    enable_pools: true
+  module_defaults:
+    group/longdistance.vmotion.bigip:
+      server: "{{ bigip_server }}"
+      user: "{{ bigip_user }}"
+      password: "{{ bigip_password }}"
+
+- name: Everything to the secondary data center once the last VM has moved
+  longdistance.vmotion.bigip_gtm_ratio:
+    wide_ip: vmhttp.siterequest.com
+    all_to: Remote_pool
+    enable_pools: true
+    disable_idle_pools: true
+
+- name: Explicit weights, the wide IP keeps only these two pools
+  longdistance.vmotion.bigip_gtm_ratio:
+    wide_ip: vmhttp.siterequest.com
+    ratios:
+      Local_pool: 3
+      Remote_pool: 7
+    purge_pools: true
+"""
+
+RETURN = r"""
+wide_ip:
+  description: Full path of the wide IP.
+  returned: always
+  type: str
+  sample: /Common/vmhttp.siterequest.com
+ratios_before:
+  description: Pool to ratio of the wide IP before the task. Pools are keyed by name (by full path when in another partition than the wide IP).
+  returned: always
+  type: dict
+  sample: {Local_pool: 1, Remote_pool: 0}
+ratios_after:
+  description: Pool to ratio after the task (predicted in check mode); removed pools are gone.
+  returned: always
+  type: dict
+  sample: {Local_pool: 1, Remote_pool: 1}
+enabled_before:
+  description: Pool to whether it was enabled, for the pools of the wide IP before the task.
+  returned: always
+  type: dict
+  sample: {Local_pool: true, Remote_pool: false}
+enabled_after:
+  description: Pool to whether it is enabled, for the pools of the wide IP after the task (predicted in check mode).
+  returned: always
+  type: dict
+  sample: {Local_pool: true, Remote_pool: true}
+percent_after:
+  description: Pool to its share of the traffic in percent (2 decimals) after the task; a disabled pool has 0.
+  returned: always
+  type: dict
+  sample: {Local_pool: 50.0, Remote_pool: 50.0}
+member_ratios_before:
+  description: Pool to member (C(server:virtual_server)) to ratio before the task, for the pools in O(member_ratios).
+  returned: when O(member_ratios) is set
+  type: dict
+  sample: {Remote_pool: {"Remote-BIG-IP:vmhttp_vs": 1}}
+member_ratios_after:
+  description: The same after the task (predicted in check mode).
+  returned: when O(member_ratios) is set
+  type: dict
+  sample: {Remote_pool: {"Remote-BIG-IP:vmhttp_vs": 2}}
+diff:
+  description: C(pool_lb_mode), C(ratios), C(enabled) (and C(member_ratios)) before and after, with O(ignore:--diff).
+  returned: when diff mode is on
+  type: dict
+"""
+
+from functools import reduce
+from math import gcd
+
+from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.client import BIGIP, resource_name, resource_path
+from ansible_collections.longdistance.vmotion.plugins.module_utils._differ import full_path
+from ansible_collections.longdistance.vmotion.plugins.module_utils._errors import ValidationError
+from ansible_collections.longdistance.vmotion.plugins.module_utils._module import run_module
+
+WIDE_IPS = "/mgmt/tm/gtm/wideip/a"
+POOLS = "/mgmt/tm/gtm/pool/a"
+
+ARGUMENT_SPEC = dict(
+    wide_ip=dict(type="str", required=True),
+    partition=dict(type="str", default="Common"),
+    ratios=dict(type="dict"),
+    cutover=dict(type="dict", options=dict(to=dict(type="str", required=True), percent=dict(type="int", required=True))),
+    all_to=dict(type="str"),
+    member_ratios=dict(type="dict"),
+    enable_pools=dict(type="bool", default=False),
+    disable_idle_pools=dict(type="bool", default=False),
+    purge_pools=dict(type="bool", default=False),
+)
+CHOICE = ("ratios", "cutover", "all_to")
+
+
+def ratio_value(label, value):
+    """A ratio from the user (YAML may give strings): an int of 0 or more."""
+    try:
+        if isinstance(value, bool):
+            raise ValueError(value)
+        ratio = int(value)
+    except (TypeError, ValueError):
+        raise ValidationError("%s: ratio must be a whole number, got %r" % (label, value)) from None
+    if ratio < 0 or ratio != float(value):
+        raise ValidationError("%s: ratio must be a whole number of 0 or more, got %r" % (label, value))
+    return ratio
+
+
+def cutover_ratios(label, target, others, percent):
+    """``percent`` % to ``target``, the rest evenly over ``others``; ratios reduced by their gcd."""
+    if not others:
+        if percent != 100:
+            raise ValidationError("%s: pool %s is its only pool and cannot get %s %% of the traffic" % (label, target, percent))
+        return {target: 1}
+    raw = dict.fromkeys(others, 100 - percent)
+    raw[target] = percent * len(others)
+    divisor = reduce(gcd, raw.values())
+    return {pool: ratio // divisor for pool, ratio in raw.items()}
+
+
+def wide_ip_pools(wide_ip):
+    """The wide IP's ``pools`` -> ``[(full path, ratio)]`` in order."""
+    entries = []
+    for pool in sorted(wide_ip.get("pools") or [], key=lambda p: p.get("order", 0)):
+        path = pool["name"] if pool["name"].startswith("/") else "/".join(
+            ["", pool.get("partition", "Common")] + ([pool["subPath"]] if pool.get("subPath") else []) + [pool["name"]])
+        entries.append((path, pool.get("ratio", 1)))
+    return entries
+
+
+def plan_ratios(params, label, current):
+    """The wide IP's pool list after the task: ``[(full path, ratio)]`` in order."""
+    partition = params["partition"]
+    names = [path for path, _ratio in current]
+    if params["ratios"] is not None:
+        wanted = {full_path(pool, partition): ratio_value("%s pool %s" % (label, pool), value) for pool, value in params["ratios"].items()}
+        kept = []
+        for path, ratio in current:
+            if path in wanted:
+                kept.append((path, wanted.pop(path)))
+            elif not params["purge_pools"]:
+                kept.append((path, ratio))
+        return kept + list(wanted.items())
+    target = full_path(params["all_to"] or params["cutover"]["to"], partition)
+    if target not in names:
+        raise ValidationError("%s: pool %s is not one of its pools (%s)" % (label, target, ", ".join(names) or "none"))
+    others = [path for path in names if path != target]
+    ratios = cutover_ratios(label, target, others, 100 if params["all_to"] else params["cutover"]["percent"])
+    return [(path, ratios[path]) for path in names]
+
+
+def validate(params):
+    label = "GTM wide IP %s" % resource_name(params["wide_ip"], params["partition"])
+    if params["cutover"] is not None and not 0 <= params["cutover"]["percent"] <= 100:
+        raise ValidationError("%s: cutover percent must be 0 to 100, got %s" % (label, params["cutover"]["percent"]))
+    if params["purge_pools"] and params["ratios"] is None:
+        raise ValidationError("%s: purge_pools only applies with ratios (the pools to keep)" % label)
+    if params["ratios"] == {}:
+        raise ValidationError("%s: ratios must name at least one pool" % label)
+    for pool, members in (params["member_ratios"] or {}).items():
+        if not isinstance(members, dict) or not members:
+            raise ValidationError("%s: member_ratios of pool %s must be a dict of member name to ratio" % (label, pool))
+    return label
+
+
+def read_pools(client, paths):
+    """Pool full path -> the pool object; a missing pool fails before any write."""
+    pools = {}
+    for path in paths:
+        what = "GTM pool %s" % path
+        pools[path] = client.get(resource_path(POOLS, path), what=what)
+        if pools[path] is None:
+            raise ValidationError("%s does not exist on BIG-IP %s" % (what, client.server))
+    return pools
+
+
+def plan_members(client, params, label):
+    """(before, after, writes) of the member ratios: pool -> member -> ratio, and the PATCHes to send."""
+    before, after, writes = {}, {}, []
+    for pool, wanted in (params["member_ratios"] or {}).items():
+        path = full_path(pool, params["partition"])
+        collection = resource_path(POOLS, path) + "/members"
+        items = (client.get(collection, what="GTM pool %s members" % path) or {}).get("items")
+        if items is None:
+            raise ValidationError("%s: GTM pool %s does not exist on BIG-IP %s" % (label, path, client.server))
+        current = {item["name"]: item for item in items}
+        before[path] = {name: item.get("ratio", 1) for name, item in current.items()}
+        after[path] = dict(before[path])
+        for member, value in wanted.items():
+            name = member.rsplit("/", 1)[-1]
+            if name not in current:
+                raise ValidationError("%s: GTM pool %s has no member %s (members: %s)" % (label, path, name, ", ".join(sorted(current)) or "none"))
+            ratio = ratio_value("GTM pool %s member %s" % (path, name), value)
+            after[path][name] = ratio
+            if ratio != before[path][name]:
+                member_path = resource_path(collection, name, current[name].get("partition"))
+                writes.append((member_path, {"ratio": ratio}, "GTM pool %s member %s" % (path, name)))
+    return before, after, writes
+
+
+def ensure(module, client):
+    params = module.params
+    label = validate(params)
+    path = resource_path(WIDE_IPS, params["wide_ip"], params["partition"])
+    wide_ip = client.get(path, what=label)
+    if wide_ip is None:
+        raise ValidationError("%s does not exist on BIG-IP %s" % (label, client.server))
+    current = wide_ip_pools(wide_ip)
+    planned = plan_ratios(params, label, current)
+    if sum(ratio for _path, ratio in planned) == 0:
+        raise ValidationError("%s: at least one pool needs a ratio above 0, got %s" % (label, dict(planned)))
+    pools = read_pools(client, [p for p, _r in current] + [p for p, _r in planned if p not in dict(current)])
+    members_before, members_after, member_writes = plan_members(client, params, label)
+
+    writes = []
+    body = {}
+    if planned != current:
+        body["pools"] = [{"name": p, "order": order, "ratio": ratio} for order, (p, ratio) in enumerate(planned)]
+    if wide_ip.get("poolLbMode") != "ratio":
+        body["poolLbMode"] = "ratio"
+    if body:
+        writes.append((path, body, label))
+    enabled_before = {p: not pools[p].get("disabled", False) for p, _r in current}
+    enabled_after = {}
+    for pool_path, ratio in planned:
+        enabled = not pools[pool_path].get("disabled", False)
+        if (params["enable_pools"] and ratio > 0 and not enabled) or (params["disable_idle_pools"] and ratio == 0 and enabled):
+            enabled = not enabled
+            writes.append((resource_path(POOLS, pool_path), {"enabled": True} if enabled else {"disabled": True}, "GTM pool %s" % pool_path))
+        enabled_after[pool_path] = enabled
+    writes += member_writes
+    if writes and not client.check_mode:
+        with client.transaction():
+            for write_path, write_body, what in writes:
+                client.patch(write_path, write_body, what=what)
+
+    served = sum(ratio for p, ratio in planned if enabled_after[p])
+    if served == 0:
+        module.warn("%s: no enabled pool has a ratio above 0 after this task; enable_pools enables the pools that receive traffic" % label)
+    key = pool_key(params["partition"])
+    result = {
+        "changed": bool(writes),
+        "wide_ip": resource_name(params["wide_ip"], params["partition"]),
+        "ratios_before": {key(p): r for p, r in current},
+        "ratios_after": {key(p): r for p, r in planned},
+        "enabled_before": {key(p): e for p, e in enabled_before.items()},
+        "enabled_after": {key(p): e for p, e in enabled_after.items()},
+        "percent_after": {key(p): round(100.0 * r / served, 2) if served and enabled_after[p] else 0.0 for p, r in planned},
+    }
+    if params["member_ratios"] is not None:
+        result["member_ratios_before"] = {key(p): m for p, m in members_before.items()}
+        result["member_ratios_after"] = {key(p): m for p, m in members_after.items()}
+    if module._diff:
+        result["diff"] = {side: {"pool_lb_mode": mode, "ratios": result["ratios_" + side], "enabled": result["enabled_" + side]}
+                          for side, mode in (("before", wide_ip.get("poolLbMode")), ("after", "ratio"))}
+        if params["member_ratios"] is not None:
+            for side in ("before", "after"):
+                result["diff"][side]["member_ratios"] = result["member_ratios_" + side]
+    return result
+
+
+def pool_key(partition):
+    """Result keys: the bare pool name in the wide IP's partition, the full path otherwise."""
+    prefix = "/%s/" % partition
+    return lambda path: path[len(prefix):] if path.startswith(prefix) and "/" not in path[len(prefix):] else path
+
+
+def main():
+    run_module(ensure, ARGUMENT_SPEC, connection=BIGIP, mutually_exclusive=[CHOICE], required_one_of=[CHOICE])
+
+
+if __name__ == "__main__":
+    main()

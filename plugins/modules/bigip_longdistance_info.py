@@ -1,0 +1,330 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, longdistance.vmotion contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: bigip_longdistance_info
+short_description: Read the long-distance vMotion configuration of a BIG-IP
+version_added: 0.1.0
+description:
+  - Reads, and never changes, everything the long-distance vMotion deployment uses on one BIG-IP -
+    WAN optimization endpoints and routing (C(wom)), iSession profiles (C(isession)), GTM data
+    centers, servers, pools and wide IPs (C(gtm)), LTM pools, iRules and virtual servers (C(ltm)),
+    and the software version and provisioning (C(system)).
+  - Meant for pre-flight checks, routing checks and reports. Toggles are returned as booleans
+    (C(enabled)/C(yes) as V(true), C(disabled)/C(no) as V(false)); names as full paths.
+  - A part whose module is not provisioned (the device answers 404) is returned empty
+    (V(null) for the WOM local endpoint and discovery settings, empty lists otherwise).
+author:
+  - longdistance.vmotion contributors
+options:
+  gather_subset:
+    description: Which parts to read. V(all) reads every part.
+    type: list
+    elements: str
+    choices: [all, wom, isession, gtm, ltm, system]
+    default: [all]
+extends_documentation_fragment:
+  - longdistance.vmotion.bigip
+  - longdistance.vmotion.attributes.info_module
+  - longdistance.vmotion.attributes.action_group_bigip
+"""
+
+EXAMPLES = r"""
+- name: Read the WAN optimization and GTM state of the primary BIG-IP
+  longdistance.vmotion.bigip_longdistance_info:
+    gather_subset: [wom, gtm]
+  register: primary
+  module_defaults:
+    group/longdistance.vmotion.bigip:
+      server: "{{ bigip_server }}"
+      user: "{{ bigip_user }}"
+      password: "{{ bigip_password }}"
+
+- name: iSession routing must be on for the other site's endpoint
+  ansible.builtin.assert:
+    that: >-
+      primary.wom.remote_endpoints | selectattr('address', 'equalto', '10.133.58.236')
+      | selectattr('routing') | list | length == 1
+
+- name: Traffic share of the remote pool
+  ansible.builtin.debug:
+    msg: "{{ (primary.gtm.wide_ips | selectattr('name', 'equalto', 'vmhttp.siterequest.com') | first).pools }}"
+"""
+
+RETURN = r"""
+wom:
+  description: WAN optimization (WOM) settings.
+  returned: when O(gather_subset) has V(wom) or V(all)
+  type: dict
+  contains:
+    local_endpoint:
+      description: The local endpoint; V(null) when WOM is not provisioned. C(address) is V(null) until it is configured.
+      type: dict
+      sample: {address: 10.133.57.236, server_ssl: /Common/serverssl, tunnel_port: 443, create_isession_virtual: true,
+               snat: none, allow_nat: false, ip_encap_type: none, enabled: true}
+    remote_endpoints:
+      description: Remote endpoints (manual and discovered). C(routing) is iSession routing; C(source) is C(manual) or C(discovered).
+      type: list
+      elements: dict
+      sample:
+        - {name: 10.133.58.236, full_path: /Common/10.133.58.236, address: 10.133.58.236, routing: true,
+           tunnel_port: 443, tunnel_encrypt: false, server_ssl: none, behind_nat: false, snat: none,
+           source: manual, description: null, enabled: true}
+    advertised_routes:
+      description: Local subnets advertised to the remote endpoints.
+      type: list
+      elements: dict
+      sample:
+        - {name: vlan_1057, full_path: /Common/vlan_1057, subnet: 10.133.57.0, netmask: 255.255.255.0, label: "", enabled: true}
+    discovery:
+      description: Endpoint discovery settings; V(null) when WOM is not provisioned.
+      type: dict
+      sample: {mode: true, allow_remote_discovery: true, discover_remote: true, auto_include: true}
+isession:
+  description: iSession profiles.
+  returned: when O(gather_subset) has V(isession) or V(all)
+  type: dict
+  contains:
+    profiles:
+      description: Every iSession profile (built-in ones included).
+      type: list
+      elements: dict
+      sample:
+        - {name: vmotion-isession, full_path: /Common/vmotion-isession, parent: /Common/isession, mode: true,
+           deduplication: false, reuse_connection: false, compression: true, adaptive_compression: true,
+           compression_codecs: [deflate, lzo, bzip2], deflate_level: 1, data_encryption: false,
+           port_transparency: true, target_virtual: virtual-match-all}
+gtm:
+  description: GTM (BIG-IP DNS) objects.
+  returned: when O(gather_subset) has V(gtm) or V(all)
+  type: dict
+  contains:
+    datacenters:
+      description: Data centers.
+      type: list
+      elements: dict
+      sample: [{name: Local, full_path: /Common/Local, enabled: true}]
+    servers:
+      description: Servers with their addresses, monitors and virtual servers.
+      type: list
+      elements: dict
+      sample:
+        - name: Local-BIG-IP
+          full_path: /Common/Local-BIG-IP
+          datacenter: /Common/Local
+          product: bigip
+          addresses: [{address: 10.133.39.250, device_name: /Common/Local-BIG-IP, translation: none}]
+          monitors: [/Common/VM-http-monitor]
+          enabled: true
+          virtual_servers: [{name: vmhttp_vs, destination: "10.133.39.51:80", enabled: true}]
+    pools:
+      description: Pools of type A with their state and members (C(name) is C(server:virtual_server)).
+      type: list
+      elements: dict
+      sample:
+        - name: Remote_pool
+          full_path: /Common/Remote_pool
+          enabled: false
+          load_balancing_mode: round-robin
+          monitors: [/Common/VM-http-monitor]
+          members: [{name: "Remote-BIG-IP:vmhttp_vs", ratio: 1, order: 0, enabled: true}]
+    wide_ips:
+      description: Wide IPs of type A with their pool load balancing mode and pools (in order, with ratios).
+      type: list
+      elements: dict
+      sample:
+        - name: vmhttp.siterequest.com
+          full_path: /Common/vmhttp.siterequest.com
+          enabled: true
+          pool_lb_mode: ratio
+          pools: [{name: /Common/Local_pool, order: 0, ratio: 1}, {name: /Common/Remote_pool, order: 1, ratio: 0}]
+ltm:
+  description: LTM objects.
+  returned: when O(gather_subset) has V(ltm) or V(all)
+  type: dict
+  contains:
+    pools:
+      description: Pools with priority group activation (C(minActiveMembers), 0 = off) and members.
+      type: list
+      elements: dict
+      sample:
+        - name: vmhttp_pool
+          full_path: /Common/vmhttp_pool
+          lb_method: least-connections-node
+          priority_group_activation: 1
+          monitors: [/Common/http]
+          members: [{name: "10.133.39.11:80", address: 10.133.39.11, priority_group: 5, ratio: 1, state: unchecked, session: user-enabled}]
+    irules:
+      description: Full paths of the iRules (the device's built-in C(_sys_) rules left out).
+      type: list
+      elements: str
+      sample: [/Common/vmotion-irule]
+    virtual_servers:
+      description: Virtual servers with their destination, pool and iRules (in order).
+      type: list
+      elements: dict
+      sample:
+        - {name: vmhttp_vs, full_path: /Common/vmhttp_vs, destination: "/Common/10.133.39.51:80", pool: /Common/vmhttp_pool,
+           rules: [/Common/vmotion-irule], enabled: true}
+system:
+  description: Software and provisioning.
+  returned: when O(gather_subset) has V(system) or V(all)
+  type: dict
+  contains:
+    version:
+      description: Version, build, edition and product of the running software.
+      type: dict
+      sample: {version: 14.1.2.1, build: 0.0.4, edition: Point Release 1, product: BIG-IP}
+    provisioning:
+      description: Module to provisioning level (C(none), C(minimum), C(nominal), C(dedicated)).
+      type: dict
+      sample: {ltm: nominal, gtm: nominal, am: nominal, apm: none}
+"""
+
+from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip import wom
+from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.client import BIGIP
+from ansible_collections.longdistance.vmotion.plugins.module_utils._module import run_module
+
+SUBSETS = ["wom", "isession", "gtm", "ltm", "system"]
+EXPAND = {"expandSubcollections": "true"}
+TRUE_WORDS = ("enabled", "yes", "true")
+FALSE_WORDS = ("disabled", "no", "false")
+ISESSION_KEYS = {"parent": "defaultsFrom", "mode": "mode", "deduplication": "deduplication", "reuse_connection": "reuseConnection",
+                 "compression": "compression", "adaptive_compression": "adaptiveCompression", "compression_codecs": "compressionCodecs",
+                 "deflate_level": "deflateCompressionLevel", "data_encryption": "dataEncryption",
+                 "port_transparency": "portTransparency", "target_virtual": "targetVirtual"}
+
+ARGUMENT_SPEC = dict(
+    gather_subset=dict(type="list", elements="str", choices=["all"] + SUBSETS, default=["all"]),
+)
+
+
+def toggle(value):
+    """``enabled``/``yes`` -> True, ``disabled``/``no`` -> False, anything else unchanged."""
+    return True if value in TRUE_WORDS else False if value in FALSE_WORDS else value
+
+
+def enabled(obj):
+    return not obj.get("disabled", False)
+
+
+def ident(obj):
+    return {"name": obj["name"], "full_path": obj.get("fullPath", obj["name"])}
+
+
+def monitors(value):
+    words = [word.strip() for word in (value or "").split(" and ")]
+    return [word for word in words if word and word != "none"]
+
+
+def items(client, path, what, params=None):
+    return (client.get(path, params=params, what=what) or {}).get("items", [])
+
+
+def sub_items(obj, key):
+    return obj.get(key, {}).get("items", [])
+
+
+def shape_view(shape, obj):
+    """A WOM object through its row of the WOM table (``_bigip/wom.py``)."""
+    view = {logical: toggle(obj.get(rest)) for logical, rest in shape.props.items() if logical not in ("enabled", "disabled")}
+    if "enabled" in shape.props:
+        view["enabled"] = not obj.get(shape.props["disabled"], False)
+    return view
+
+
+def wom_info(client):
+    local = client.get(wom.LOCAL_ENDPOINT.path, what="WOM local endpoint")
+    discovery = client.get(wom.ENDPOINT_DISCOVERY.path, what="WOM endpoint discovery")
+    return {
+        "local_endpoint": None if local is None else shape_view(wom.LOCAL_ENDPOINT, local),
+        "remote_endpoints": [dict(ident(obj), **shape_view(wom.REMOTE_ENDPOINT, obj))
+                             for obj in items(client, wom.REMOTE_ENDPOINT.path, "WOM remote endpoints")],
+        "advertised_routes": [dict(ident(obj), **shape_view(wom.ADVERTISED_ROUTE, obj))
+                              for obj in items(client, wom.ADVERTISED_ROUTE.path, "WOM advertised routes")],
+        "discovery": None if discovery is None else shape_view(wom.ENDPOINT_DISCOVERY, discovery),
+    }
+
+
+def isession_info(client):
+    return {"profiles": [dict(ident(obj), **{opt: toggle(obj.get(key)) for opt, key in ISESSION_KEYS.items()})
+                         for obj in items(client, wom.ISESSION_PROFILE_PATH, "iSession profiles")]}
+
+
+def server_view(server):
+    addresses = [{"address": a["name"], "device_name": a.get("deviceName"), "translation": a.get("translation")} for a in server.get("addresses", [])]
+    virtual_servers = [{"name": vs["name"], "destination": vs.get("destination"), "enabled": enabled(vs)}
+                       for vs in sub_items(server, "virtualServersReference")]
+    return dict(ident(server), datacenter=server.get("datacenter"), product=server.get("product"), addresses=addresses,
+                monitors=monitors(server.get("monitor")), enabled=enabled(server), virtual_servers=virtual_servers)
+
+
+def gtm_pool_view(pool):
+    members = [{"name": m["name"], "ratio": m.get("ratio"), "order": m.get("memberOrder"), "enabled": enabled(m)}
+               for m in sorted(sub_items(pool, "membersReference"), key=lambda m: m.get("memberOrder", 0))]
+    return dict(ident(pool), enabled=enabled(pool), load_balancing_mode=pool.get("loadBalancingMode"),
+                monitors=monitors(pool.get("monitor")), members=members)
+
+
+def wide_ip_view(wide_ip):
+    pools = [{"name": p["name"] if p["name"].startswith("/") else "/%s/%s" % (p.get("partition", "Common"), p["name"]),
+              "order": p.get("order"), "ratio": p.get("ratio")}
+             for p in sorted(wide_ip.get("pools", []), key=lambda p: p.get("order", 0))]
+    return dict(ident(wide_ip), enabled=enabled(wide_ip), pool_lb_mode=wide_ip.get("poolLbMode"), pools=pools)
+
+
+def gtm_info(client):
+    return {
+        "datacenters": [dict(ident(dc), enabled=enabled(dc)) for dc in items(client, "/mgmt/tm/gtm/datacenter", "GTM data centers")],
+        "servers": [server_view(obj) for obj in items(client, "/mgmt/tm/gtm/server", "GTM servers", EXPAND)],
+        "pools": [gtm_pool_view(obj) for obj in items(client, "/mgmt/tm/gtm/pool/a", "GTM pools", EXPAND)],
+        "wide_ips": [wide_ip_view(obj) for obj in items(client, "/mgmt/tm/gtm/wideip/a", "GTM wide IPs")],
+    }
+
+
+def ltm_pool_view(pool):
+    members = [{"name": m["name"], "address": m.get("address"), "priority_group": m.get("priorityGroup"), "ratio": m.get("ratio"),
+                "state": m.get("state"), "session": m.get("session")} for m in sub_items(pool, "membersReference")]
+    return dict(ident(pool), lb_method=pool.get("loadBalancingMode"), priority_group_activation=pool.get("minActiveMembers"),
+                monitors=monitors(pool.get("monitor")), members=members)
+
+
+def ltm_info(client):
+    rules = items(client, "/mgmt/tm/ltm/rule", "LTM iRules", {"$select": "name,fullPath"})
+    return {
+        "pools": [ltm_pool_view(obj) for obj in items(client, "/mgmt/tm/ltm/pool", "LTM pools", EXPAND)],
+        "irules": [rule.get("fullPath", rule["name"]) for rule in rules if not rule["name"].startswith("_sys_")],
+        "virtual_servers": [dict(ident(vs), destination=vs.get("destination"), pool=vs.get("pool"), rules=vs.get("rules", []), enabled=enabled(vs))
+                            for vs in items(client, "/mgmt/tm/ltm/virtual", "LTM virtual servers")],
+    }
+
+
+def system_info(client):
+    stats = (client.get("/mgmt/tm/sys/version", what="software version") or {}).get("entries", {})
+    entries = next(iter(stats.values()), {}).get("nestedStats", {}).get("entries", {})
+    version = {key.lower(): entries.get(key, {}).get("description") for key in ("Version", "Build", "Edition", "Product")}
+    provisioning = {item["name"]: item.get("level") for item in items(client, "/mgmt/tm/sys/provision", "provisioning")}
+    return {"version": version, "provisioning": provisioning}
+
+
+READERS = {"wom": wom_info, "isession": isession_info, "gtm": gtm_info, "ltm": ltm_info, "system": system_info}
+
+
+def gather(module, client):
+    wanted = SUBSETS if "all" in module.params["gather_subset"] else [s for s in SUBSETS if s in module.params["gather_subset"]]
+    result = {"changed": False}
+    for subset in wanted:
+        result[subset] = READERS[subset](client)
+    return result
+
+
+def main():
+    run_module(gather, ARGUMENT_SPEC, connection=BIGIP)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,166 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, longdistance.vmotion contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: bigip_wom_routing
+short_description: Ensure iSession routing of the BIG-IP's remote WAN optimization endpoints
+version_added: 0.1.0
+description:
+  - The deployment guide's I(Ensuring that iSession routing is enabled) as one task. With dynamic
+    discovery the BIG-IP sets routing of remote endpoints to disabled, and routing may revert to
+    disabled after any reboot, hotfix or upgrade; the guide recommends checking it every time.
+  - Reads every remote endpoint (or the ones in O(addresses)), including endpoints added by
+    dynamic discovery, and sets routing to O(routing) where it differs, one PATCH per endpoint.
+  - In check mode it only reports the drift (which endpoints differ) and changes nothing.
+  - The REST names are unconfirmed; they come from the collection's one WOM table
+    (C(plugins/module_utils/_bigip/wom.py), see C(docs/wom-shapes.md)).
+author:
+  - longdistance.vmotion contributors
+options:
+  routing:
+    description: The routing state every selected remote endpoint should have.
+    type: str
+    choices: [enabled, disabled]
+    default: enabled
+  addresses:
+    description:
+      - Only these remote endpoints, by IP address. Each must be a remote endpoint on the device,
+        otherwise the task fails before any change. All remote endpoints when unset.
+    type: list
+    elements: str
+extends_documentation_fragment:
+  - longdistance.vmotion.bigip
+  - longdistance.vmotion.attributes
+  - longdistance.vmotion.attributes.action_group_bigip
+notes:
+  - Without remote endpoints on the device (and no O(addresses)) the task changes nothing and warns.
+"""
+
+EXAMPLES = r"""
+- name: After a reboot or upgrade, make sure iSession routing is enabled everywhere (check_routing.yml)
+  longdistance.vmotion.bigip_wom_routing:
+    routing: enabled
+  module_defaults:
+    group/longdistance.vmotion.bigip:
+      server: "{{ bigip_server }}"
+      user: "{{ bigip_user }}"
+      password: "{{ bigip_password }}"
+
+- name: Only report drift (no change), e.g. in a monitoring run
+  longdistance.vmotion.bigip_wom_routing:
+    addresses: [10.133.58.236]
+  check_mode: true
+  register: routing
+
+- name: Show the endpoints whose routing was disabled
+  ansible.builtin.debug:
+    var: routing.drift
+"""
+
+RETURN = r"""
+endpoints:
+  description: One entry per selected remote endpoint.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    address:
+      description: IP address of the remote endpoint.
+      type: str
+    source:
+      description: C(manual) (configured) or C(discovered) (added by dynamic discovery).
+      type: str
+    routing_before:
+      description: Routing as found.
+      type: str
+    routing_after:
+      description: Routing after the task (predicted in check mode).
+      type: str
+    changed:
+      description: Whether routing was (or in check mode would be) changed.
+      type: bool
+  sample:
+    - {address: 10.133.58.236, source: discovered, routing_before: disabled, routing_after: enabled, changed: true}
+drift:
+  description: Addresses of the endpoints whose routing differed from O(routing) when the task started.
+  returned: always
+  type: list
+  elements: str
+  sample: [10.133.58.236]
+diff:
+  description: Routing per endpoint address before and after, with O(ignore:--diff).
+  returned: when diff mode is on
+  type: dict
+"""
+
+from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip import wom
+from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.client import BIGIP, resource_path
+from ansible_collections.longdistance.vmotion.plugins.module_utils._errors import ValidationError
+from ansible_collections.longdistance.vmotion.plugins.module_utils._module import run_module
+
+REMOTE = wom.REMOTE_ENDPOINT
+ADDRESS, ROUTING, SOURCE = REMOTE.props["address"], REMOTE.props["routing"], REMOTE.props["source"]
+
+ARGUMENT_SPEC = dict(
+    routing=dict(type="str", choices=["enabled", "disabled"], default="enabled"),
+    addresses=dict(type="list", elements="str"),
+)
+
+
+def address_of(endpoint):
+    return endpoint.get(ADDRESS) or endpoint["name"]
+
+
+def select(endpoints, addresses, server):
+    """The endpoints to check: all, or exactly the listed addresses (every one must exist)."""
+    if addresses is None:
+        return endpoints
+    by_address = {address_of(e): e for e in endpoints}
+    missing = [a for a in addresses if a not in by_address]
+    if missing:
+        raise ValidationError("WOM remote endpoint routing: %s %s not a remote endpoint on BIG-IP %s (remote endpoints: %s)" % (
+            ", ".join(missing), "is" if len(missing) == 1 else "are", server, ", ".join(sorted(by_address)) or "none"))
+    return [by_address[a] for a in dict.fromkeys(addresses)]
+
+
+def fix(client, endpoint, routing):
+    """PATCH one endpoint's routing; return the routing the device now reports."""
+    path = resource_path(REMOTE.path, endpoint["name"], endpoint.get("partition", "Common"))
+    label = "WOM remote endpoint %s" % address_of(endpoint)
+    updated = client.patch(path, {ROUTING: routing}, what=label)
+    return updated.get(ROUTING, REMOTE.defaults[ROUTING])
+
+
+def ensure(module, client):
+    wanted = module.params["routing"]
+    collection = client.get(REMOTE.path, what="WOM remote endpoints") or {}
+    endpoints = select(collection.get("items", []), module.params["addresses"], client.server)
+    if not endpoints:
+        module.warn("BIG-IP %s has no WOM remote endpoints; nothing to check" % client.server)
+    report = []
+    for endpoint in endpoints:
+        before = endpoint.get(ROUTING, REMOTE.defaults[ROUTING])
+        drifted = before != wanted
+        after = before
+        if drifted:
+            after = wanted if client.check_mode else fix(client, endpoint, wanted)
+        report.append({"address": address_of(endpoint), "source": endpoint.get(SOURCE, REMOTE.defaults[SOURCE]),
+                       "routing_before": before, "routing_after": after, "changed": drifted})
+    result = {"changed": any(e["changed"] for e in report), "endpoints": report,
+              "drift": [e["address"] for e in report if e["changed"]]}
+    if module._diff:
+        result["diff"] = {"before": {e["address"]: e["routing_before"] for e in report},
+                          "after": {e["address"]: e["routing_after"] for e in report}}
+    return result
+
+
+def main():
+    run_module(ensure, ARGUMENT_SPEC, connection=BIGIP)
+
+
+if __name__ == "__main__":
+    main()

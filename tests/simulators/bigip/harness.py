@@ -1,0 +1,226 @@
+"""Start/stop BIG-IP simulator processes and drive their admin hooks; pytest fixtures.
+
+    sim = BigipSim("primary", workdir).start()
+    run_module("bigip_vlan", dict(sim.conn_args, name="wan", ...))
+    assert sim.requests_log("POST", "/mgmt/tm/net/vlan")
+
+Fixtures: ``bigip_sim`` (one process per test session, factory state and an empty request log
+before every test) and ``bigip_pair`` (``.primary`` and ``.secondary``, likewise).
+"""
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass
+
+import pytest
+import requests
+
+from tests.simulators import certs
+
+SERVER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "server.py")
+START_TIMEOUT = 20.0
+STOP_TIMEOUT = 10.0
+_RUNNING: set = set()
+
+
+class SimulatorError(RuntimeError):
+    """The simulator process did not start, or an admin call failed."""
+
+
+class BigipSim:
+    """One simulator process with a CA-signed certificate on a free loopback port."""
+
+    def __init__(self, name: str, workdir: str, user: str = "admin", password: str | None = None,
+                 latency_ms: int = 0, seed: str | None = None, host: str = "127.0.0.1"):
+        self.name = name
+        self.workdir = workdir
+        self.user = user
+        self.password = password or secrets.token_urlsafe(12)
+        self.latency_ms = latency_ms
+        self.seed = seed
+        self.server = host
+        self.port = 0
+        self.state_file = os.path.join(workdir, f"{name}-config.json")
+        self.ca_path, _ = certs.ensure_ca(workdir)
+        self.cert_path, self.key_path = certs.issue_server_cert(workdir, f"bigip-{name}")
+        self.process: subprocess.Popen | None = None
+        self.session = self._new_session()
+
+    def _new_session(self) -> requests.Session:
+        session = requests.Session()
+        session.auth = (self.user, self.password)
+        return session
+
+    # --- process lifecycle -------------------------------------------------------------------
+    def start(self, port: int | None = None) -> "BigipSim":
+        cmd = [sys.executable, SERVER, "--name", self.name, "--host", self.server, "--port", str(port or 0),
+               "--cert", self.cert_path, "--key", self.key_path, "--state-file", self.state_file,
+               "--user", self.user, f"--password={self.password}", "--latency-ms", str(self.latency_ms), "--exit-with-parent"]
+        if self.seed:
+            cmd += ["--seed", self.seed]
+        with open(os.path.join(self.workdir, f"{self.name}.stderr"), "ab") as stderr:
+            self.process = subprocess.Popen(  # pylint: disable=consider-using-with  # lives until stop()
+                cmd, stdout=subprocess.PIPE, stderr=stderr, stdin=subprocess.DEVNULL)
+        _RUNNING.add(self)
+        self.session = self._new_session()
+        self.port = self._wait_ready()
+        return self
+
+    def _wait_ready(self) -> int:
+        line: list[bytes] = []
+        reader = threading.Thread(target=lambda: line.append(self.process.stdout.readline()), daemon=True)
+        reader.start()
+        reader.join(START_TIMEOUT)
+        if not line or not line[0]:
+            self.stop()
+            raise SimulatorError(f"BIG-IP simulator {self.name} did not report ready within {START_TIMEOUT}s "
+                                 f"(see {self.workdir}/{self.name}.stderr)")
+        ready = json.loads(line[0])
+        if not ready.get("ready"):
+            self.stop()
+            raise SimulatorError(f"BIG-IP simulator {self.name} failed to start: {ready}")
+        return int(ready["port"])
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(STOP_TIMEOUT)
+        if self.process.stdout:
+            self.process.stdout.close()
+        self.process = None
+        self.session.close()
+        _RUNNING.discard(self)
+
+    def restart(self) -> "BigipSim":
+        """Stop the process and start it again on the same port (the saved config is loaded)."""
+        port = self.port
+        self.stop()
+        return self.start(port)
+
+    # --- connection data ------------------------------------------------------------------------
+    @property
+    def base_url(self) -> str:
+        host = f"[{self.server}]" if ":" in self.server else self.server
+        return f"https://{host}:{self.port}"
+
+    @property
+    def admin_url(self) -> str:
+        return f"{self.base_url}/sim/admin"
+
+    @property
+    def conn_args(self) -> dict:
+        return {"server": self.server, "server_port": self.port, "user": self.user, "password": self.password,
+                "validate_certs": True, "ca_path": self.ca_path}
+
+    # --- admin hooks ----------------------------------------------------------------------------
+    def _admin(self, method: str, action: str, body: dict | None = None, params: dict | None = None):
+        # verify per request: a session-level verify loses to REQUESTS_CA_BUNDLE from the environment
+        response = self.session.request(method, f"{self.admin_url}/{action}", json=body, params=params, timeout=30,
+                                        verify=self.ca_path)
+        if response.status_code != 200:
+            raise SimulatorError(f"admin {method} {action} on {self.name} failed: {response.status_code} {response.text}")
+        return response.json()
+
+    def requests_log(self, method: str | None = None, path_prefix: str | None = None) -> list[dict]:
+        params = {k: v for k, v in (("method", method), ("path_prefix", path_prefix)) if v}
+        return self._admin("GET", "log", params=params)["requests"]
+
+    def request_counts(self, method: str | None = None, path_prefix: str | None = None) -> dict[str, int]:
+        params = {k: v for k, v in (("method", method), ("path_prefix", path_prefix)) if v}
+        return self._admin("GET", "log", params=params)["counts"]
+
+    def clear_log(self) -> None:
+        self._admin("DELETE", "log")
+
+    def reset(self) -> None:
+        self._admin("POST", "reset")
+
+    def fault(self, kind: str, count: int = 1) -> dict:
+        return self._admin("POST", "fault", {"kind": kind, "count": count})
+
+    def reboot(self) -> dict:
+        return self._admin("POST", "reboot")
+
+    def upgrade(self) -> dict:
+        return self._admin("POST", "upgrade")
+
+    def discover(self, address: str, name: str | None = None) -> dict:
+        return self._admin("POST", "discover", {"address": address, **({"name": name} if name else {})})
+
+    def set_latency(self, ms: int) -> None:
+        self._admin("POST", "latency", {"ms": ms})
+
+    def peek(self, path: str) -> dict:
+        return self._admin("GET", "peek", params={"path": path})
+
+    def add_user(self, username: str, password: str, admin: bool = False) -> None:
+        self._admin("POST", "users", {"username": username, "password": password, "admin": admin})
+
+
+@dataclass
+class BigipPair:
+    primary: BigipSim
+    secondary: BigipSim
+
+
+@atexit.register
+def _stop_all() -> None:
+    for sim in list(_RUNNING):
+        sim.stop()
+
+
+def _fresh(sim: BigipSim) -> BigipSim:
+    if sim.process is None or sim.process.poll() is not None:
+        sim.start(sim.port or None)
+    sim.reset()
+    sim.clear_log()
+    return sim
+
+
+@pytest.fixture(scope="session")
+def _bigip_workdir(tmp_path_factory) -> str:
+    """One directory (one CA) for all BIG-IP simulators of the session."""
+    return str(tmp_path_factory.mktemp("bigip-sims"))
+
+
+@pytest.fixture(scope="session")
+def _bigip_primary_process(_bigip_workdir):
+    sim = BigipSim("primary", _bigip_workdir).start()
+    try:
+        yield sim
+    finally:
+        sim.stop()
+
+
+@pytest.fixture(scope="session")
+def _bigip_secondary_process(_bigip_workdir):
+    sim = BigipSim("secondary", _bigip_workdir).start()
+    try:
+        yield sim
+    finally:
+        sim.stop()
+
+
+@pytest.fixture
+def bigip_sim(_bigip_primary_process) -> BigipSim:
+    """The session's BIG-IP simulator, reset to factory state with an empty request log."""
+    return _fresh(_bigip_primary_process)
+
+
+@pytest.fixture
+def bigip_pair(_bigip_primary_process, _bigip_secondary_process) -> BigipPair:
+    """Primary and secondary BIG-IP simulators, both reset to factory state with empty logs."""
+    return BigipPair(_fresh(_bigip_primary_process), _fresh(_bigip_secondary_process))

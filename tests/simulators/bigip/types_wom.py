@@ -1,0 +1,176 @@
+"""``wom`` types: iSession profiles (14.1.2.1 capture) and the WOM objects of the collection's
+single WOM table ``plugins/module_utils/_bigip/wom.py`` (paths, kinds, property names, defaults
+are imported from there, never copied)."""
+from __future__ import annotations
+
+from engine import MISSING, ApiError, Ctx, Prop, TypeDef, config_error, key_of
+from schema import builtins, enum, flag, full_path, integer, ip_address, netmask, text
+
+from plugins.module_utils._bigip import wom
+
+ISESSION = wom.ISESSION_PROFILE_PATH
+SERVER_SSL = "/mgmt/tm/ltm/profile/server-ssl"
+SELF = "/mgmt/tm/net/self"
+REMOTE_ENDPOINT = wom.REMOTE_ENDPOINT
+ON_OFF = enum("enabled", "disabled")
+CODECS = ("deflate", "lzo", "bzip2", "null")
+# Value checks of WOM REST properties, by REST name. Properties of wom.py not listed here are
+# checked by the type of their default (enabled/disabled -> that enum, int -> 0..65535, str -> text).
+WOM_CHECKS = {
+    "ip": ip_address,
+    "dest": ip_address,
+    "netmask": netmask,
+    "serverSsl": full_path,
+    "snat": enum("none", "automap"),
+    "ipEncapType": enum("none", "ipip", "gre"),
+    "createIsessionVirtual": enum("yes", "no"),
+    "source": enum("manual", "discovered"),
+    "subnetFilter": lambda v: [ip_address(x.split("/")[0]) and x for x in v] if isinstance(v, list) else text(v),
+    "timeUnit": enum("days", "hours", "minutes"),
+    "description": text,
+    "label": text,
+    "tunnelPort": integer(1, 65535),
+}
+
+
+def isession() -> TypeDef:
+    items = builtins("mgmt_tm_wom_profile_isession")
+    root = next(i for i in items if i["name"] == "isession")
+
+    def codecs(value):
+        if not isinstance(value, list) or not value or any(c not in CODECS for c in value):
+            raise ValueError(f"compressionCodecs must be a non-empty list of {', '.join(CODECS)}")
+        return value
+
+    props = {prop: Prop(check=ON_OFF) for prop, value in root.items() if value in ("enabled", "disabled")}
+    props.update({
+        "compressionCodecs": Prop(check=codecs),
+        "defaultsFrom": Prop("/Common/isession", full_path, reference=ISESSION),
+        "deflateCompressionLevel": Prop(check=integer(1, 9)),
+        "description": Prop(check=text),
+        "targetVirtual": Prop(check=enum("virtual-match-all", "virtual-match-one")),
+    })
+
+    def before_delete(ctx: Ctx, obj: dict) -> None:
+        me = key_of(obj["partition"], obj["name"])
+        for virtual in ctx.objects("/mgmt/tm/ltm/virtual"):
+            if me in virtual.get("_sub", {}).get("profiles", {}):
+                raise ApiError(400, f"01070265:3: The Profile ({me}) cannot be deleted because it is in use by a "
+                                    f"Virtual Server (/{virtual['partition']}/{virtual['name']}).")
+
+    return TypeDef(path=ISESSION, display="iSession profile", props=dict(sorted(props.items())), builtins=items,
+                   inherit_from_parent=True, before_delete=before_delete)
+
+
+def _check_for(rest_name: str, default):
+    if rest_name in WOM_CHECKS:
+        return WOM_CHECKS[rest_name]
+    if isinstance(default, bool):
+        return flag
+    if isinstance(default, int):
+        return integer(0, 65535)
+    if default in ("enabled", "disabled"):
+        return ON_OFF
+    return text
+
+
+def shape_type(shape: wom.WomShape, validate=None) -> TypeDef:
+    """A TypeDef built from one row of the WOM table."""
+    names = list(dict.fromkeys(list(shape.props.values()) + list(shape.defaults)))
+    props = {}
+    for name in names:
+        default = shape.defaults.get(name, MISSING)
+        reference = SERVER_SSL if name == "serverSsl" else None
+        props[name] = Prop(default, _check_for(name, default), reference=reference)
+    if "description" not in props:
+        props["description"] = Prop(check=text)
+    singleton_builtin = [{"name": shape.path, **shape.defaults}] if shape.singleton else []
+    return TypeDef(path=shape.path, display=shape.path.rsplit("/", 1)[1].replace("-", " "), props=props,
+                   singleton=shape.singleton, kind=shape.kind, builtins=singleton_builtin, validate=validate)
+
+
+def _server_ssl_exists(ctx: Ctx, obj: dict, what: str) -> None:
+    profile = obj.get("serverSsl")
+    if profile not in (None, "none") and ctx.find(SERVER_SSL, profile) is None:
+        raise config_error(f"The requested server SSL profile ({profile}) for {what} was not found.")
+
+
+def _local_validate(ctx: Ctx, obj: dict, old) -> None:
+    _server_ssl_exists(ctx, obj, "the local endpoint")
+    address = obj.get("ip")
+    if address is None:
+        return
+    if old is not None and old.get("ip") not in (None, address):
+        raise config_error("The IP address of the local endpoint cannot be modified; delete and re-create it.")
+    self_ips = [s["address"].split("/")[0] for s in ctx.objects(SELF)]
+    if address not in self_ips:
+        raise config_error(f"The local endpoint IP address ({address}) is not a self IP address of this system.")
+
+
+def _remote_validate(ctx: Ctx, obj: dict, old) -> None:
+    if "ip" not in obj:
+        try:
+            obj["ip"] = ip_address(obj["name"])
+        except ValueError:
+            raise config_error(f"The remote endpoint ({obj['name']}) requires the ip property.") from None
+    if old is None and obj.get("source") == "discovered":
+        raise config_error(f"The remote endpoint ({key_of(obj.get('partition'), obj['name'])}) source is read-only; "
+                           "only dynamic discovery creates discovered endpoints.")
+    if old is not None and old.get("source") != obj.get("source"):
+        raise config_error(f"The remote endpoint ({key_of(obj.get('partition'), obj['name'])}) source is read-only.")
+    _server_ssl_exists(ctx, obj, f"remote endpoint ({obj['name']})")
+
+
+def _route_validate(ctx: Ctx, obj: dict, old) -> None:
+    if "dest" not in obj or "netmask" not in obj:
+        raise config_error(f"The advertised route ({key_of(obj.get('partition'), obj['name'])}) requires dest and netmask.")
+
+
+def types() -> list[TypeDef]:
+    return [
+        isession(),
+        shape_type(wom.SERVER_DISCOVERY),
+        shape_type(wom.ENDPOINT_DISCOVERY),
+        shape_type(wom.LOCAL_ENDPOINT, _local_validate),
+        shape_type(wom.REMOTE_ENDPOINT, _remote_validate),
+        shape_type(wom.ADVERTISED_ROUTE, _route_validate),
+    ]
+
+
+# --- dynamic discovery and reboot rules -------------------------------------------------------
+def discover_remote_endpoint(ctx: Ctx, body: dict) -> dict:
+    """Simulate the device discovering a peer: needs discovery enabled and a local endpoint IP;
+    the endpoint is added with ``source: discovered`` and routing disabled."""
+    address = body.get("address")
+    try:
+        ip_address(address)
+    except ValueError:
+        raise ApiError(400, f"discover needs a valid address, got {address!r}", 1) from None
+    discovery = ctx.find(wom.ENDPOINT_DISCOVERY.path, wom.ENDPOINT_DISCOVERY.path) or {}
+    mode_prop, remote_prop = wom.ENDPOINT_DISCOVERY.props["mode"], wom.ENDPOINT_DISCOVERY.props["discover_remote"]
+    if discovery.get(mode_prop) != "enabled" or discovery.get(remote_prop) != "enabled":
+        raise ApiError(409, "dynamic discovery of remote endpoints is disabled on this device", 1)
+    local = ctx.find(wom.LOCAL_ENDPOINT.path, wom.LOCAL_ENDPOINT.path) or {}
+    if not local.get(wom.LOCAL_ENDPOINT.props["address"]):
+        raise ApiError(409, "the local endpoint has no IP address; nothing can be discovered", 1)
+    name = body.get("name", address)
+    existing = ctx.find(REMOTE_ENDPOINT.path, f"/Common/{name}")
+    if existing is not None:
+        return existing
+    obj = ctx.create(REMOTE_ENDPOINT.path, {"name": name, "partition": "Common", REMOTE_ENDPOINT.props["address"]: address})
+    obj[REMOTE_ENDPOINT.props["source"]] = "discovered"
+    obj[REMOTE_ENDPOINT.props["routing"]] = "disabled"
+    ctx.touch(obj)
+    return obj
+
+
+def revert_discovered_routing(ctx: Ctx) -> list[str]:
+    """After a reboot/upgrade, discovered remote endpoints come back with routing disabled."""
+    source, routing = REMOTE_ENDPOINT.props["source"], REMOTE_ENDPOINT.props["routing"]
+    reverted = []
+    for obj in ctx.objects(REMOTE_ENDPOINT.path):
+        if obj.get(source) == "discovered" and obj.get(routing) != "disabled":
+            obj[routing] = "disabled"
+            ctx.touch(obj)
+            reverted.append(key_of(obj.get("partition"), obj["name"]))
+    return reverted

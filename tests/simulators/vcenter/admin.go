@@ -1,0 +1,182 @@
+package main
+
+import (
+	"crypto/subtle"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sort"
+
+	"github.com/vmware/govmomi/simulator"
+)
+
+// The admin API (test hooks), basic auth with the simulator's credentials:
+//
+//	GET  /sim/admin/state                 read-only dump: VMs, hosts, migrations, pending faults
+//	POST /sim/admin/reset                 rebuild the initial lab inventory (sessions are dropped)
+//	POST /sim/admin/faults/migration      {"fault": "VMotionLinkDown", "at_progress": 50, "count": 1, "message": ""}
+//	POST /sim/admin/faults/slow           {"extra_seconds": 60, "count": 1}   (modelled seconds)
+//	POST /sim/admin/sessions/expire       expire every current session now
+//	POST /sim/admin/link                  {"wan_mbps": 45, "wan_rtt_ms": 100} (also lan_mbps, lan_rtt_ms)
+const adminPrefix = "/sim/admin/"
+
+const maxFaultCount = 100
+
+func (s *server) admin(rw http.ResponseWriter, r *http.Request) {
+	user, pass, ok := r.BasicAuth()
+	if !ok || subtle.ConstantTimeCompare([]byte(user), []byte(s.cfg.username)) != 1 ||
+		subtle.ConstantTimeCompare([]byte(pass), []byte(s.cfg.password)) != 1 {
+		rw.Header().Set("WWW-Authenticate", `Basic realm="vcsim-ld admin"`)
+		writeJSON(rw, http.StatusUnauthorized, map[string]string{"error": "authentication required"})
+		return
+	}
+	route := r.Method + " " + r.URL.Path[len(adminPrefix):]
+	switch route {
+	case "GET state":
+		writeJSON(rw, http.StatusOK, s.state())
+	case "POST reset":
+		if err := s.reset(); err != nil {
+			writeJSON(rw, http.StatusInternalServerError, map[string]string{"error": err.Error()})
+			return
+		}
+		writeJSON(rw, http.StatusOK, map[string]bool{"reset": true})
+	case "POST faults/migration":
+		var spec struct {
+			failSpec
+			Count int `json:"count"`
+		}
+		spec.AtProgress, spec.Fault = 50, "MigrationFault"
+		s.withBody(rw, r, &spec, func() error {
+			if err := checkCount(spec.Count); err != nil {
+				return err
+			}
+			return s.world().faults.addFailure(spec.failSpec, spec.Count)
+		})
+	case "POST faults/slow":
+		var spec struct {
+			slowSpec
+			Count int `json:"count"`
+		}
+		s.withBody(rw, r, &spec, func() error {
+			if err := checkCount(spec.Count); err != nil {
+				return err
+			}
+			return s.world().faults.addSlow(spec.slowSpec, spec.Count)
+		})
+	case "POST sessions/expire":
+		writeJSON(rw, http.StatusOK, map[string]int{"expired": s.sessions.expireAll()})
+	case "POST link":
+		s.setLinks(rw, r)
+	default:
+		writeJSON(rw, http.StatusNotFound, map[string]string{"error": "no admin route " + route})
+	}
+}
+
+func checkCount(n int) error {
+	if n < 1 || n > maxFaultCount {
+		return fmt.Errorf("count must be 1..%d, got %d", maxFaultCount, n)
+	}
+	return nil
+}
+
+func (s *server) withBody(rw http.ResponseWriter, r *http.Request, into interface{}, apply func() error) {
+	if err := json.NewDecoder(r.Body).Decode(into); err != nil {
+		writeJSON(rw, http.StatusBadRequest, map[string]string{"error": "invalid JSON body: " + err.Error()})
+		return
+	}
+	if err := apply(); err != nil {
+		writeJSON(rw, http.StatusBadRequest, map[string]string{"error": err.Error()})
+		return
+	}
+	writeJSON(rw, http.StatusOK, map[string]interface{}{"armed": into, "pending": s.world().faults.pending()})
+}
+
+func (s *server) setLinks(rw http.ResponseWriter, r *http.Request) {
+	var body map[string]float64
+	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
+		writeJSON(rw, http.StatusBadRequest, map[string]string{"error": "invalid JSON body: " + err.Error()})
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	next := *s.cfg
+	fields := map[string]*float64{"wan_mbps": &next.wan.mbps, "wan_rtt_ms": &next.wan.rttMs, "lan_mbps": &next.lan.mbps, "lan_rtt_ms": &next.lan.rttMs}
+	for k, v := range body {
+		f, ok := fields[k]
+		if !ok || v < 0 || (v == 0 && (k == "wan_mbps" || k == "lan_mbps")) {
+			writeJSON(rw, http.StatusBadRequest, map[string]string{"error": fmt.Sprintf("invalid link setting %s=%v", k, v)})
+			return
+		}
+		*f = v
+	}
+	*s.cfg = next
+	writeJSON(rw, http.StatusOK, s.linksLocked())
+}
+
+func (s *server) linksLocked() map[string]float64 {
+	return map[string]float64{"wan_mbps": s.cfg.wan.mbps, "wan_rtt_ms": s.cfg.wan.rttMs, "lan_mbps": s.cfg.lan.mbps,
+		"lan_rtt_ms": s.cfg.lan.rttMs, "time_scale": s.cfg.timeScale}
+}
+
+func (s *server) state() map[string]interface{} {
+	w := s.world()
+	var vms []map[string]interface{}
+	for _, e := range simulator.Map.All("VirtualMachine") {
+		if vm, ok := e.(*VM); ok {
+			simulator.Map.WithLock(vm, func() { vms = append(vms, vm.describe()) })
+		}
+	}
+	sort.Slice(vms, func(i, j int) bool { return vms[i]["name"].(string) < vms[j]["name"].(string) })
+	var hosts []map[string]interface{}
+	for moid, hs := range w.hosts {
+		h := map[string]interface{}{"moid": moid, "name": hs.hn.name(), "site": hs.site}
+		hs.hn.locked(func() {
+			var vnics []map[string]interface{}
+			for _, v := range hs.hn.info().Vnic {
+				gw := ""
+				if rs := v.Spec.IpRouteSpec; rs != nil && rs.IpRouteConfig != nil {
+					gw = rs.IpRouteConfig.GetHostIpRouteConfig().DefaultGateway
+				}
+				ip := ""
+				if v.Spec.Ip != nil {
+					ip = v.Spec.Ip.IpAddress
+				}
+				vnics = append(vnics, map[string]interface{}{"device": v.Device, "portgroup": v.Portgroup, "ip": ip,
+					"stack": v.Spec.NetStackInstanceKey, "gateway_override": gw})
+			}
+			h["vnics"] = vnics
+			h["vmotion_vnics"] = hs.hn.effectiveSelection("vmotion")
+			h["routed_via_gateway"] = vnicRouted(hs.hn.info(), hs.hn.vmotionVnic())
+			stacks := map[string]string{}
+			for _, st := range hs.hn.info().NetStackInstance {
+				if st.IpRouteConfig != nil {
+					stacks[st.Key] = st.IpRouteConfig.GetHostIpRouteConfig().DefaultGateway
+				}
+			}
+			h["stack_gateways"] = stacks
+			h["vm_count"] = len(hs.hn.host.Vm)
+		})
+		opts := map[string]interface{}{}
+		simulator.Map.WithLock(hs.opts, func() {
+			for _, o := range hs.opts.Setting {
+				opts[o.GetOptionValue().Key] = o.GetOptionValue().Value
+			}
+		})
+		h["options"] = opts
+		hosts = append(hosts, h)
+	}
+	sort.Slice(hosts, func(i, j int) bool { return hosts[i]["name"].(string) < hosts[j]["name"].(string) })
+	s.mu.Lock()
+	links := s.linksLocked()
+	s.mu.Unlock()
+	return map[string]interface{}{
+		"instance_uuid": s.cfg.uuid, "site": s.cfg.site, "links": links, "vms": vms, "hosts": hosts,
+		"migrations": w.sched.snapshot(), "pending_faults": w.faults.pending(),
+	}
+}
+
+func writeJSON(rw http.ResponseWriter, code int, v interface{}) {
+	rw.Header().Set("Content-Type", "application/json")
+	rw.WriteHeader(code)
+	_ = json.NewEncoder(rw).Encode(v)
+}

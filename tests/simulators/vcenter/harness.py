@@ -1,0 +1,244 @@
+"""Start/stop vCenter simulator processes (``vcsim-ld``) and drive their admin hooks; pytest fixtures.
+
+    sim = VcenterSim("primary", workdir).start()
+    si = sim.connect()                       # pyVmomi ServiceInstance, certificate verified
+    run_module("vmkernel_gateway", dict(sim.conn_args, ...))
+    sim.state()["vms"]                       # read-only dump through the admin API
+
+Fixtures: ``vcenter_sim`` (one primary process per test session, reset to the lab inventory
+before every test) and ``vcenter_pair`` (``.primary`` and ``.secondary`` processes, likewise).
+The binary is built by ``build.sh`` on first use; the tests are skipped only when Go is missing.
+"""
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import shutil
+import signal
+import ssl
+import subprocess
+import threading
+import uuid
+import secrets
+from dataclasses import dataclass
+
+import pytest
+import requests
+
+from tests.simulators import certs
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+BINARY = os.path.join(HERE, "vcsim-ld")
+BUILD = os.path.join(HERE, "build.sh")
+START_TIMEOUT = 30.0
+STOP_TIMEOUT = 10.0
+DEFAULT_TIME_SCALE = 100.0
+_RUNNING: set = set()
+
+
+class SimulatorError(RuntimeError):
+    """The simulator could not be built or started, or an admin call failed."""
+
+
+def build() -> str:
+    """Build the binary if needed (``build.sh`` skips an up-to-date build); return its path."""
+    if shutil.which("go") is None:
+        raise FileNotFoundError("Go toolchain not found (install golang-go and golang-github-vmware-govmomi-dev)")
+    done = subprocess.run(["bash", BUILD], capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SimulatorError(f"building vcsim-ld failed:\n{done.stdout}{done.stderr}")
+    return BINARY
+
+
+class VcenterSim:
+    """One ``vcsim-ld`` process with a CA-signed certificate on a free loopback port."""
+
+    def __init__(self, site: str, workdir: str, username: str = "administrator@vsphere.local",
+                 password: str | None = None, time_scale: float = DEFAULT_TIME_SCALE, extra_args: list | None = None):
+        self.site = site
+        self.workdir = workdir
+        self.hostname = "127.0.0.1"
+        self.port = 0
+        self.username = username
+        self.password = password or secrets.token_urlsafe(12)
+        self.time_scale = time_scale
+        self.extra_args = list(extra_args or [])
+        self.instance_uuid = str(uuid.uuid4())
+        self.ca_path, _ = certs.ensure_ca(workdir)
+        self.cert_path, self.key_path = certs.issue_server_cert(workdir, f"vcenter-{site}")
+        self.process: subprocess.Popen | None = None
+        self._stderr_path = os.path.join(workdir, f"vcenter-{site}.stderr")
+
+    # --- process lifecycle -------------------------------------------------------------------
+    def start(self) -> "VcenterSim":
+        cmd = [BINARY, "-listen", f"{self.hostname}:0", "-cert", self.cert_path, "-key", self.key_path,
+               "-ca", self.ca_path, "-site", self.site, "-uuid", self.instance_uuid, "-username", self.username,
+               "-password", self.password, "-time-scale", str(self.time_scale)] + self.extra_args
+        with open(self._stderr_path, "ab") as stderr:
+            self.process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=stderr, stdin=subprocess.DEVNULL)
+        _RUNNING.add(self)
+        ready = self._wait_ready()
+        self.port = int(ready["port"])
+        if ready.get("instance_uuid") != self.instance_uuid:
+            self.stop()
+            raise SimulatorError(f"vCenter simulator {self.site} reported instance uuid {ready.get('instance_uuid')}")
+        return self
+
+    def _wait_ready(self) -> dict:
+        line: list[bytes] = []
+        reader = threading.Thread(target=lambda: line.append(self.process.stdout.readline()), daemon=True)
+        reader.start()
+        reader.join(START_TIMEOUT)
+        if not line or not line[0]:
+            self.stop()
+            raise SimulatorError(f"vCenter simulator {self.site} did not report ready within {START_TIMEOUT}s "
+                                 f"(see {self._stderr_path})")
+        ready = json.loads(line[0])
+        if not ready.get("ready"):
+            self.stop()
+            raise SimulatorError(f"vCenter simulator {self.site} failed to start: {ready}")
+        return ready
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(STOP_TIMEOUT)
+        if self.process.stdout:
+            self.process.stdout.close()
+        self.process = None
+        _RUNNING.discard(self)
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    # --- connection data ------------------------------------------------------------------------
+    @property
+    def url(self) -> str:
+        return f"https://{self.hostname}:{self.port}/sdk"
+
+    @property
+    def admin_url(self) -> str:
+        return f"https://{self.hostname}:{self.port}/sim/admin"
+
+    @property
+    def conn_args(self) -> dict:
+        return {"hostname": self.hostname, "port": self.port, "username": self.username, "password": self.password,
+                "validate_certs": True, "ca_path": self.ca_path}
+
+    def thumbprint(self) -> str:
+        """SHA-1 thumbprint of the server certificate (colon-separated upper-case hex)."""
+        import hashlib  # pylint: disable=import-outside-toplevel
+        der = ssl.PEM_cert_to_DER_cert(ssl.get_server_certificate((self.hostname, self.port)))
+        digest = hashlib.sha1(der).hexdigest().upper()  # nosec - the vSphere thumbprint format
+        return ":".join(digest[i:i + 2] for i in range(0, len(digest), 2))
+
+    def connect(self):
+        """A pyVmomi ServiceInstance with certificate verification against the lab CA."""
+        from pyVim.connect import SmartConnect  # pylint: disable=import-outside-toplevel
+        context = ssl.create_default_context(cafile=self.ca_path)
+        return SmartConnect(host=self.hostname, port=self.port, user=self.username, pwd=self.password,
+                            sslContext=context)
+
+    # --- admin hooks ----------------------------------------------------------------------------
+    def _admin(self, method: str, action: str, body: dict | None = None) -> dict:
+        response = requests.request(method, f"{self.admin_url}/{action}", json=body, auth=(self.username, self.password),
+                                    verify=self.ca_path, timeout=30)
+        if response.status_code != 200:
+            raise SimulatorError(f"admin {method} {action} -> {response.status_code}: {response.text}")
+        return response.json()
+
+    def state(self) -> dict:
+        """Read-only dump: vms, hosts, migrations, pending_faults, links."""
+        return self._admin("GET", "state")
+
+    def reset(self) -> None:
+        """Back to the lab inventory; every session is dropped (reconnect afterwards)."""
+        self._admin("POST", "reset")
+
+    def fail_migrations(self, fault: str = "MigrationFault", at_progress: int = 50, count: int = 1, message: str = "") -> dict:
+        """The next ``count`` migrations fail with ``fault`` once they reach ``at_progress`` %."""
+        return self._admin("POST", "faults/migration", {"fault": fault, "at_progress": at_progress, "count": count,
+                                                        "message": message})
+
+    def slow_migrations(self, extra_seconds: float, count: int = 1) -> dict:
+        """The next ``count`` migrations take ``extra_seconds`` more (modelled seconds)."""
+        return self._admin("POST", "faults/slow", {"extra_seconds": extra_seconds, "count": count})
+
+    def expire_sessions(self) -> int:
+        """Expire every current session: its next call gets NotAuthenticated."""
+        return self._admin("POST", "sessions/expire")["expired"]
+
+    def set_link(self, **settings: float) -> dict:
+        """Change wan_mbps / wan_rtt_ms / lan_mbps / lan_rtt_ms for migrations started afterwards."""
+        return self._admin("POST", "link", settings)
+
+    def vm_state(self, name: str) -> dict | None:
+        """The admin dump row of one VM, or None."""
+        return next((vm for vm in self.state()["vms"] if vm["name"] == name), None)
+
+
+@dataclass
+class VcenterPair:
+    primary: VcenterSim
+    secondary: VcenterSim
+
+
+@atexit.register
+def _stop_all() -> None:
+    for sim in list(_RUNNING):
+        sim.stop()
+
+
+def _fresh(sim: VcenterSim) -> VcenterSim:
+    if not sim.running:
+        sim.start()
+    sim.reset()
+    return sim
+
+
+def _started(site: str, workdir: str):
+    try:
+        build()
+    except FileNotFoundError as missing:
+        pytest.skip(f"vCenter simulator not available: {missing}")
+    sim = VcenterSim(site, workdir).start()
+    try:
+        yield sim
+    finally:
+        sim.stop()
+
+
+@pytest.fixture(scope="session")
+def _vcenter_workdir(tmp_path_factory) -> str:
+    """One directory (one CA) for all vCenter simulators of the session."""
+    return str(tmp_path_factory.mktemp("vcenter-sims"))
+
+
+@pytest.fixture(scope="session")
+def _vcenter_primary_process(_vcenter_workdir):
+    yield from _started("primary", _vcenter_workdir)
+
+
+@pytest.fixture(scope="session")
+def _vcenter_secondary_process(_vcenter_workdir):
+    yield from _started("secondary", _vcenter_workdir)
+
+
+@pytest.fixture
+def vcenter_sim(_vcenter_primary_process) -> VcenterSim:
+    """The session's primary vCenter simulator, reset to the lab inventory."""
+    return _fresh(_vcenter_primary_process)
+
+
+@pytest.fixture
+def vcenter_pair(_vcenter_primary_process, _vcenter_secondary_process) -> VcenterPair:
+    """Primary and secondary vCenter simulators (two processes), both reset to the lab inventory."""
+    return VcenterPair(_fresh(_vcenter_primary_process), _fresh(_vcenter_secondary_process))

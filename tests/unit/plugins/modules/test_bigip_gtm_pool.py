@@ -1,0 +1,118 @@
+"""bigip_gtm_pool against the BIG-IP simulator: CRUD cases and the members sub-collection."""
+from __future__ import annotations
+
+import pytest
+
+from bigip_crud import CrudCases, DeviceError, Log, Scenario, absent, run, run_ok
+
+pytestmark = pytest.mark.bigip_sim
+
+PATH = "/mgmt/tm/gtm/pool/a/~Common~Remote_pool"
+MEMBERS = PATH + "/members"
+MEMBER = {"server": "Remote-BIG-IP", "virtual_server": "vmhttp_vs"}
+GUIDE = {"name": "Remote_pool", "load_balancing_mode": "round-robin", "enabled": False}
+
+
+def prerequisites(sim):
+    run_ok(sim, "bigip_gtm_datacenter", {"name": "Remote"})
+    run_ok(sim, "bigip_gtm_monitor_http", {"name": "VM-http-monitor"})
+    run_ok(sim, "bigip_gtm_server", {"name": "Remote-BIG-IP", "datacenter": "Remote", "addresses": [{"address": "10.133.40.250"}],
+                                     "virtual_servers": [{"name": "vmhttp_vs", "destination": "10.133.40.51:80"},
+                                                         {"name": "spare_vs", "destination": "10.133.40.52:80"}]})
+
+
+def members(sim):
+    items = sim.peek(PATH)["membersReference"].get("items", [])
+    return {m["name"]: (m["memberOrder"], m["ratio"], not m.get("disabled", False)) for m in items}
+
+
+class TestGtmPoolCrud(CrudCases):
+    scenario = Scenario(
+        module="bigip_gtm_pool",
+        args=GUIDE,
+        path=PATH,
+        collection="/mgmt/tm/gtm/pool/a",
+        post_body={"name": "Remote_pool", "partition": "Common", "loadBalancingMode": "round-robin", "disabled": True},
+        state={"fullPath": "/Common/Remote_pool", "loadBalancingMode": "round-robin", "disabled": True},
+        result_key="pool",
+        result={"load_balancing_mode": "round-robin", "enabled": False},
+        update={"enabled": True, "ttl": 60, "monitors": ["VM-http-monitor"], "fallback_mode": "none"},
+        patch_body={"enabled": True, "ttl": 60, "monitor": "/Common/VM-http-monitor", "fallbackMode": "none"},
+        updated_state={"enabled": True, "ttl": 60, "monitor": "/Common/VM-http-monitor", "fallbackMode": "none"},
+        update_after={"enabled": True, "ttl": 60, "monitors": ["/Common/VM-http-monitor"], "fallback_mode": "none"},
+        setup=prerequisites,
+        error=DeviceError(args=dict(GUIDE, monitors=["no-such-monitor"]),
+                          message=("GTM pool /Common/Remote_pool", "The requested monitor (/Common/no-such-monitor) for GTM pool")),
+    )
+
+
+def test_guide_pool_is_created_disabled_with_its_member(bigip_sim):
+    prerequisites(bigip_sim)
+    log = Log(bigip_sim)
+    result = run_ok(bigip_sim, "bigip_gtm_pool", dict(GUIDE, members=[MEMBER]), diff=True)
+    assert [(w["method"], w["path"]) for w in log.writes()] == [("POST", "/mgmt/tm/gtm/pool/a"), ("POST", MEMBERS)]
+    assert log.writes()[1]["body"] == {"name": "Remote-BIG-IP:vmhttp_vs", "partition": "Common"}
+    assert bigip_sim.peek(PATH)["disabled"] is True
+    assert members(bigip_sim) == {"Remote-BIG-IP:vmhttp_vs": (0, 1, True)}
+    assert result["pool"]["members"] == {"Remote-BIG-IP:vmhttp_vs": {}}
+    log = Log(bigip_sim)
+    assert run_ok(bigip_sim, "bigip_gtm_pool", dict(GUIDE, members=[MEMBER]))["changed"] is False
+    log.assert_no_writes()
+
+
+def test_member_update_sends_one_patch_to_the_member(bigip_sim):
+    prerequisites(bigip_sim)
+    run_ok(bigip_sim, "bigip_gtm_pool", dict(GUIDE, members=[MEMBER]))
+    log = Log(bigip_sim)
+    result = run_ok(bigip_sim, "bigip_gtm_pool", dict(GUIDE, members=[dict(MEMBER, server="/Common/Remote-BIG-IP", ratio=3, enabled=False)]),
+                    diff=True)
+    patch = log.only_write("PATCH", MEMBERS + "/~Common~Remote-BIG-IP:vmhttp_vs")
+    assert patch["body"] == {"ratio": 3, "disabled": True}
+    assert members(bigip_sim) == {"Remote-BIG-IP:vmhttp_vs": (0, 3, False)}
+    assert result["diff"]["before"]["members"] == {"Remote-BIG-IP:vmhttp_vs": {"ratio": 1, "enabled": True}}
+    assert result["diff"]["after"]["members"] == {"Remote-BIG-IP:vmhttp_vs": {"ratio": 3, "enabled": False}}
+
+
+def test_purge_members_deletes_unlisted_ones(bigip_sim):
+    prerequisites(bigip_sim)
+    spare = {"server": "Remote-BIG-IP", "virtual_server": "spare_vs", "order": 1}
+    run_ok(bigip_sim, "bigip_gtm_pool", dict(GUIDE, members=[MEMBER, spare]))
+    assert members(bigip_sim) == {"Remote-BIG-IP:vmhttp_vs": (0, 1, True), "Remote-BIG-IP:spare_vs": (1, 1, True)}
+    log = Log(bigip_sim)
+    assert run_ok(bigip_sim, "bigip_gtm_pool", dict(GUIDE, members=[MEMBER]))["changed"] is False
+    log.assert_no_writes()
+    run_ok(bigip_sim, "bigip_gtm_pool", dict(GUIDE, members=[MEMBER], purge_members=True))
+    log.only_write("DELETE", MEMBERS + "/~Common~Remote-BIG-IP:spare_vs")
+    assert list(members(bigip_sim)) == ["Remote-BIG-IP:vmhttp_vs"]
+
+
+def test_check_mode_with_members_writes_nothing(bigip_sim):
+    prerequisites(bigip_sim)
+    log = Log(bigip_sim)
+    result = run_ok(bigip_sim, "bigip_gtm_pool", dict(GUIDE, members=[dict(MEMBER, ratio=2)]), check_mode=True, diff=True)
+    assert result["changed"] is True
+    log.assert_no_writes()
+    assert absent(bigip_sim, PATH)
+    assert result["pool"]["members"] == {"Remote-BIG-IP:vmhttp_vs": {"ratio": 2}}
+
+
+def test_unknown_member_fails_with_the_device_message(bigip_sim):
+    prerequisites(bigip_sim)
+    run_ok(bigip_sim, "bigip_gtm_pool", GUIDE)
+    result = run(bigip_sim, "bigip_gtm_pool", dict(GUIDE, members=[{"server": "Remote-BIG-IP", "virtual_server": "nope_vs"}]))
+    assert result["failed"] is True
+    assert "GTM pool /Common/Remote_pool member Remote-BIG-IP:nope_vs" in result["msg"]
+    assert "The requested GTM virtual server (/Common/Remote-BIG-IP:nope_vs)" in result["msg"]
+
+
+@pytest.mark.parametrize("args, message", [
+    (dict(GUIDE, members=[MEMBER, MEMBER]), "members are listed twice"),
+    (dict(GUIDE, members=[dict(MEMBER, ratio=-1)]), "ratio must be 0 or more"),
+    (dict(GUIDE, ttl=-5), "ttl must be 0 or more"),
+    (dict(GUIDE, purge_members=True), "purge_members needs members"),
+])
+def test_bad_input_fails_before_any_request(bigip_sim, args, message):
+    log = Log(bigip_sim)
+    result = run(bigip_sim, "bigip_gtm_pool", args)
+    assert result["failed"] is True and message in result["msg"]
+    assert log.calls() == []

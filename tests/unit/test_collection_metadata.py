@@ -1,0 +1,103 @@
+"""Collection metadata: galaxy.yml, meta/runtime.yml action groups, and what a build ships."""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import tarfile
+
+import pytest
+import yaml
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+MODULES_DIR = os.path.join(REPO, "plugins", "modules")
+# https://semver.org/#is-there-a-suggested-regular-expression-regex-to-check-a-semver-string
+SEMVER = re.compile(
+    r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
+    r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
+    r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$"
+)
+GROUPS = ("bigip", "vsphere")
+# Never part of a built collection: local state, test-only code, CI and developer tooling.
+NOT_SHIPPED = (".venv/", ".sims/", ".ci/", "scripts/", "benchmarks/", "tests/simulators/", "tests/output/", "Makefile")
+
+
+def load_yaml(relative: str):
+    with open(os.path.join(REPO, relative), encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def module_names() -> list[str]:
+    if not os.path.isdir(MODULES_DIR):
+        return []
+    return sorted(name[:-3] for name in os.listdir(MODULES_DIR) if name.endswith(".py") and name != "__init__.py")
+
+
+def expected_group(module: str) -> str:
+    return "bigip" if module.startswith("bigip_") else "vsphere"
+
+
+@pytest.fixture(scope="module")
+def galaxy() -> dict:
+    return load_yaml("galaxy.yml")
+
+
+@pytest.fixture(scope="module")
+def action_groups() -> dict:
+    return load_yaml("meta/runtime.yml")["action_groups"]
+
+
+def test_galaxy_identity(galaxy):
+    assert (galaxy["namespace"], galaxy["name"]) == ("longdistance", "vmotion")
+    assert galaxy["license"] == ["GPL-3.0-or-later"]
+    assert os.path.isfile(os.path.join(REPO, galaxy["readme"]))
+
+
+def test_galaxy_version_is_semver(galaxy):
+    assert SEMVER.match(str(galaxy["version"])), f"galaxy.yml version {galaxy['version']!r} is not semantic versioning"
+
+
+def test_galaxy_dependencies_stay_empty(galaxy):
+    """Any dependency makes molecule's prerun and ansible-lint call Galaxy, and the build is offline."""
+    assert galaxy["dependencies"] == {}
+
+
+def test_requires_ansible():
+    assert load_yaml("meta/runtime.yml")["requires_ansible"] == ">=2.19.0"
+
+
+def test_action_groups_are_bigip_and_vsphere(action_groups):
+    assert sorted(action_groups) == sorted(GROUPS)
+    for group, entries in action_groups.items():
+        duplicates = sorted({entry for entry in entries if entries.count(entry) > 1})
+        assert not duplicates, f"action group {group} lists {duplicates} more than once"
+
+
+def test_every_module_is_in_its_action_group(action_groups):
+    misplaced = []
+    for module in module_names():
+        groups = [group for group, entries in action_groups.items() if module in entries]
+        if groups != [expected_group(module)]:
+            misplaced.append(f"{module}: in {groups or 'no group'}, expected only [{expected_group(module)!r}]")
+    assert not misplaced, "meta/runtime.yml action_groups: " + "; ".join(misplaced)
+
+
+def test_every_action_group_entry_is_a_module(action_groups):
+    missing = [f"{group}/{entry}" for group, entries in action_groups.items() for entry in entries
+               if not os.path.isfile(os.path.join(MODULES_DIR, f"{entry}.py"))]
+    assert not missing, f"meta/runtime.yml action_groups name modules with no plugins/modules/<name>.py: {missing}"
+
+
+def test_build_ships_plugins_and_not_local_material(tmp_path, galaxy):
+    ansible_galaxy = os.path.join(os.path.dirname(sys.executable), "ansible-galaxy")
+    subprocess.run([ansible_galaxy, "collection", "build", REPO, "--output-path", str(tmp_path)],
+                   check=True, capture_output=True, text=True)
+    tarball = tmp_path / f"longdistance-vmotion-{galaxy['version']}.tar.gz"
+    with tarfile.open(tarball) as archive:
+        names = archive.getnames()
+    assert {"MANIFEST.json", "FILES.json", "meta/runtime.yml", "README.md", "LICENSE"} <= set(names)
+    shipped_local = sorted(name for name in names for prefix in NOT_SHIPPED if name == prefix.rstrip("/") or name.startswith(prefix))
+    assert not shipped_local, f"the collection build includes local or test-only files: {shipped_local[:10]}"
+    expected_modules = {f"plugins/modules/{module}.py" for module in module_names()}
+    assert expected_modules <= set(names)
