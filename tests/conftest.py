@@ -89,4 +89,5 @@ from tests.simulators.bigip.harness import (  # noqa: E402,F401  pylint: disable
 
 # --- vCenter simulator fixtures (owned by tests/simulators/vcenter/harness.py) ---
 from tests.simulators.vcenter.harness import (  # noqa: E402,F401  pylint: disable=unused-import,wrong-import-position
-    _vcenter_primary_process, _vcenter_secondary_process, _vcenter_workdir, vcenter_pair, vcenter_sim)
+    _vcenter_both_process, _vcenter_primary_process, _vcenter_secondary_process, _vcenter_workdir, vcenter_both, vcenter_pair,
+    vcenter_sim)

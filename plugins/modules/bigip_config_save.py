@@ -16,7 +16,7 @@ description:
     change the BIG-IP, so that it runs once at the end of a play and only after changes.
   - In check mode nothing is saved; the task reports what it would do.
 author:
-  - longdistance.vmotion contributors
+  - longdistance.vmotion contributors (!UNKNOWN)
 options: {}
 attributes:
   check_mode:

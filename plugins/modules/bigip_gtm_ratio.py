@@ -289,6 +289,26 @@ def plan_members(client, params, label):
     return before, after, writes
 
 
+def plan_states(params, pools, planned):
+    """(enabled after, writes) of the pools of the wide IP after the task: enable/disable as asked."""
+    enabled_after, writes = {}, []
+    for path, ratio in planned:
+        enabled = not pools[path].get("disabled", False)
+        if (params["enable_pools"] and ratio > 0 and not enabled) or (params["disable_idle_pools"] and ratio == 0 and enabled):
+            enabled = not enabled
+            writes.append((resource_path(POOLS, path), {"enabled": True} if enabled else {"disabled": True}, "GTM pool %s" % path))
+        enabled_after[path] = enabled
+    return enabled_after, writes
+
+
+def apply(client, writes):
+    """Send every write in one transaction (all or nothing); nothing in check mode."""
+    if writes and not client.check_mode:
+        with client.transaction():
+            for path, body, what in writes:
+                client.patch(path, body, what=what)
+
+
 def ensure(module, client):
     params = module.params
     label = validate(params)
@@ -302,28 +322,15 @@ def ensure(module, client):
         raise ValidationError("%s: at least one pool needs a ratio above 0, got %s" % (label, dict(planned)))
     pools = read_pools(client, [p for p, _r in current] + [p for p, _r in planned if p not in dict(current)])
     members_before, members_after, member_writes = plan_members(client, params, label)
+    enabled_after, pool_writes = plan_states(params, pools, planned)
 
-    writes = []
     body = {}
     if planned != current:
         body["pools"] = [{"name": p, "order": order, "ratio": ratio} for order, (p, ratio) in enumerate(planned)]
     if wide_ip.get("poolLbMode") != "ratio":
         body["poolLbMode"] = "ratio"
-    if body:
-        writes.append((path, body, label))
-    enabled_before = {p: not pools[p].get("disabled", False) for p, _r in current}
-    enabled_after = {}
-    for pool_path, ratio in planned:
-        enabled = not pools[pool_path].get("disabled", False)
-        if (params["enable_pools"] and ratio > 0 and not enabled) or (params["disable_idle_pools"] and ratio == 0 and enabled):
-            enabled = not enabled
-            writes.append((resource_path(POOLS, pool_path), {"enabled": True} if enabled else {"disabled": True}, "GTM pool %s" % pool_path))
-        enabled_after[pool_path] = enabled
-    writes += member_writes
-    if writes and not client.check_mode:
-        with client.transaction():
-            for write_path, write_body, what in writes:
-                client.patch(write_path, write_body, what=what)
+    writes = ([(path, body, label)] if body else []) + pool_writes + member_writes
+    apply(client, writes)
 
     served = sum(ratio for p, ratio in planned if enabled_after[p])
     if served == 0:
@@ -334,19 +341,18 @@ def ensure(module, client):
         "wide_ip": resource_name(params["wide_ip"], params["partition"]),
         "ratios_before": {key(p): r for p, r in current},
         "ratios_after": {key(p): r for p, r in planned},
-        "enabled_before": {key(p): e for p, e in enabled_before.items()},
+        "enabled_before": {key(p): not pools[p].get("disabled", False) for p, _r in current},
         "enabled_after": {key(p): e for p, e in enabled_after.items()},
         "percent_after": {key(p): round(100.0 * r / served, 2) if served and enabled_after[p] else 0.0 for p, r in planned},
     }
+    sides = ("ratios", "enabled")
     if params["member_ratios"] is not None:
         result["member_ratios_before"] = {key(p): m for p, m in members_before.items()}
         result["member_ratios_after"] = {key(p): m for p, m in members_after.items()}
+        sides += ("member_ratios",)
     if module._diff:
-        result["diff"] = {side: {"pool_lb_mode": mode, "ratios": result["ratios_" + side], "enabled": result["enabled_" + side]}
+        result["diff"] = {side: dict({name: result["%s_%s" % (name, side)] for name in sides}, pool_lb_mode=mode)
                           for side, mode in (("before", wide_ip.get("poolLbMode")), ("after", "ratio"))}
-        if params["member_ratios"] is not None:
-            for side in ("before", "after"):
-                result["diff"][side]["member_ratios"] = result["member_ratios_" + side]
     return result
 
 

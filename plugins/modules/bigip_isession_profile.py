@@ -16,7 +16,7 @@ description:
     deduplication and connection reuse disabled, every other setting inherited.
   - Options left unset (V(null)) are not managed; on creation the device inherits them from the parent profile.
 author:
-  - longdistance.vmotion contributors
+  - longdistance.vmotion contributors (!UNKNOWN)
 options:
   name:
     description: Name of the profile.

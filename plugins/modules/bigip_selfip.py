@@ -16,7 +16,7 @@ description:
   - Options left unset (V(null)) are not managed; on creation the device makes the self IP
     non-floating (C(traffic-group-local-only)) with port lockdown I(Allow None).
 author:
-  - longdistance.vmotion contributors
+  - longdistance.vmotion contributors (!UNKNOWN)
 options:
   name:
     description: Name of the self IP.

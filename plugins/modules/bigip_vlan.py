@@ -16,7 +16,7 @@ description:
   - Options left unset (V(null)) are not managed; on creation the device uses its defaults
     (tag auto-assigned, MTU 1500).
 author:
-  - longdistance.vmotion contributors
+  - longdistance.vmotion contributors (!UNKNOWN)
 options:
   name:
     description: Name of the VLAN.

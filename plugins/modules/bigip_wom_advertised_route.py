@@ -18,7 +18,7 @@ description:
     (C(plugins/module_utils/_bigip/wom.py), see C(docs/wom-shapes.md)).
   - Options left unset (V(null)) are not managed.
 author:
-  - longdistance.vmotion contributors
+  - longdistance.vmotion contributors (!UNKNOWN)
 options:
   name:
     description: Name of the route (the GUI's I(Alias)).

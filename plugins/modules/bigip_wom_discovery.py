@@ -20,7 +20,7 @@ description:
     routing of discovered remote endpoints to disabled; see M(longdistance.vmotion.bigip_wom_routing).
   - Both objects always exist on a device with WAN optimization; options left unset (V(null)) are not managed.
 author:
-  - longdistance.vmotion contributors
+  - longdistance.vmotion contributors (!UNKNOWN)
 options:
   enabled:
     description: Dynamic discovery as a whole.

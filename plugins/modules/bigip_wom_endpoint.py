@@ -22,7 +22,7 @@ description:
     (C(plugins/module_utils/_bigip/wom.py), see C(docs/wom-shapes.md)).
   - Options left unset (V(null)) are not managed.
 author:
-  - longdistance.vmotion contributors
+  - longdistance.vmotion contributors (!UNKNOWN)
 options:
   type:
     description: Which endpoint to manage.

@@ -24,7 +24,7 @@ description:
     profile list (iSession plus client- and server-side TCP; other profiles are removed). It never
     touches a pool, iRules or other settings of the virtual server.
 author:
-  - longdistance.vmotion contributors
+  - longdistance.vmotion contributors (!UNKNOWN)
 options:
   name:
     description: Name of the policy's virtual server (the guide uses C(vsphere-vmotion)).

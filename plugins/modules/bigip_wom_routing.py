@@ -19,7 +19,7 @@ description:
   - The REST names are unconfirmed; they come from the collection's one WOM table
     (C(plugins/module_utils/_bigip/wom.py), see C(docs/wom-shapes.md)).
 author:
-  - longdistance.vmotion contributors
+  - longdistance.vmotion contributors (!UNKNOWN)
 options:
   routing:
     description: The routing state every selected remote endpoint should have.

@@ -23,7 +23,7 @@ description:
     and run this module again afterwards to start any remaining phase.
 version_added: 1.0.0
 author:
-  - longdistance.vmotion contributors
+  - longdistance.vmotion contributors (!UNKNOWN)
 options:
   name:
     description: Name of the VM. One of O(name), O(uuid) and O(moid) is required.

@@ -15,7 +15,7 @@ description:
   - Only reads. Use it with C(until) to follow a migration's progress.
 version_added: 1.0.0
 author:
-  - longdistance.vmotion contributors
+  - longdistance.vmotion contributors (!UNKNOWN)
 options:
   tasks:
     description:

@@ -18,7 +18,7 @@ description:
   - Every host is read and checked before the first change is sent.
 version_added: 1.0.0
 author:
-  - longdistance.vmotion contributors
+  - longdistance.vmotion contributors (!UNKNOWN)
 options:
   esxi_hostname:
     description: Name of the ESXi host, as known to vCenter. Exactly one of O(esxi_hostname) and O(cluster_name) is required.

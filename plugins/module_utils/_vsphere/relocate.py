@@ -283,7 +283,7 @@ def run(vm_session, vm, phases, wait=True, timeout=3600, poll_interval=5.0, prio
         waiter = vm_session.waiter(timeout=max(deadline - time.monotonic(), 0), poll_interval=poll_interval)
         if not wait:
             records.append(_phase_record(name, waiter.poll(task)))
-            return records, [later for later, _ in phases[index + 1:]]
+            return records, [later[0] for later in phases[index + 1:]]
         try:
             records.append(_phase_record(name, waiter.wait(task, what=what)))
         except VSphereError as exc:

@@ -24,9 +24,12 @@ class Controls:
         self.faults: dict[str, int] = {}
         self.log: list[dict] = []
 
-    def record(self, method: str, path: str, query: str, status: int) -> None:
+    def record(self, method: str, path: str, query: str, status: int, body=None, transaction=None) -> None:
+        """Log one /mgmt request: its parsed JSON body and the transaction it was queued in (if any)."""
         with self.lock:
-            self.log.append({"method": method, "path": path, "query": query, "status": status, "time": time.time()})
+            self.log.append({"method": method, "path": path, "query": query, "status": status, "body": body,
+                             "transaction": int(transaction) if transaction and str(transaction).isdigit() else transaction,
+                             "time": time.time()})
 
     def take_fault(self, kinds: tuple[str, ...]) -> str | None:
         """Consume one pending fault among ``kinds`` (checked in that order)."""

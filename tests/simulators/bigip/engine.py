@@ -116,15 +116,6 @@ def key_of(partition: str | None, name: str) -> str:
     return f"/{partition}/{name}" if partition else name
 
 
-def key_from_segment(segment: str, partitioned: bool) -> str:
-    """URI segment (already percent-decoded) -> store key."""
-    if segment.startswith("~"):
-        return "/" + segment[1:].replace("~", "/")
-    if partitioned and "/" not in segment:
-        return f"/Common/{segment}"
-    return segment
-
-
 def link(path: str, query: str = "") -> str:
     return f"{HOST_LINK}{path}?{query + '&' if query else ''}ver={VERSION}"
 

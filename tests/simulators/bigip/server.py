@@ -31,11 +31,21 @@ for entry in (HERE, REPO_ROOT):
 
 from admin import ADMIN_PREFIX, Controls, handle_admin  # noqa: E402
 from auth import User  # noqa: E402
-from device import Device, parse_json  # noqa: E402
+from device import COORDINATION_HEADER, Device, parse_json  # noqa: E402
 from engine import ApiError, FrameworkError  # noqa: E402
 
 CONTENT_TYPE = "application/json;charset=utf-8"
 OPERATION_IDS = itertools.count(1000)
+
+
+def _logged_body(raw: bytes):
+    """The request body as the request log keeps it: parsed JSON, the raw text if it is not JSON, None if empty."""
+    if not raw:
+        return None
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw.decode("utf-8", "replace")
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -76,7 +86,7 @@ class Handler(BaseHTTPRequestHandler):
             return
         status = self.mgmt(method, path, query, raw, controls)
         if status is not None:
-            controls.record(method, path, query, status)
+            controls.record(method, path, query, status, _logged_body(raw), self.headers.get(COORDINATION_HEADER))
 
     def admin(self, method, path, query, raw) -> tuple[int, dict]:
         device: Device = self.server.device

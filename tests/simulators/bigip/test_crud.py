@@ -130,7 +130,7 @@ def test_virtual_with_profiles_rules_vlans(rest):
 def test_gtm_objects_end_to_end(rest):
     rest.ok("POST", "/mgmt/tm/gtm/datacenter", {"name": "DC1"})
     server = rest.ok("POST", "/mgmt/tm/gtm/server", {"name": "bigip1", "datacenter": "/Common/DC1",
-                                                      "addresses": [{"name": "10.0.0.1"}]})
+                                                     "addresses": [{"name": "10.0.0.1"}]})
     assert server["addresses"] == [{"name": "10.0.0.1", "deviceName": "bigip1", "translation": "none"}]
     assert server["product"] == "bigip" and server["monitor"] == "/Common/bigip "
     assert "virtualServersReference" in server
@@ -159,7 +159,7 @@ def test_gtm_objects_end_to_end(rest):
 
 def test_isession_profile_inherits_from_parent(rest):
     child = rest.ok("POST", "/mgmt/tm/wom/profile/isession", {"name": "vmotion-isession", "defaultsFrom": "/Common/isession-encrypt",
-                                                             "deduplication": "disabled"})
+                                                              "deduplication": "disabled"})
     assert (child["dataEncryption"], child["deduplication"], child["compressionCodecs"]) == (
         "enabled", "disabled", ["deflate", "lzo", "bzip2"])
     assert child["defaultsFromReference"]["link"].endswith("/mgmt/tm/wom/profile/isession/~Common~isession-encrypt?ver=14.1.2.1")
@@ -229,6 +229,11 @@ def test_wom_objects_from_the_wom_table(rest):
     local = rest.ok("PATCH", wom.LOCAL_ENDPOINT.path, {address: "10.133.57.236", ssl: "/Common/serverssl"})
     assert local[address] == "10.133.57.236" and local["serverSslReference"]["link"].endswith("~Common~serverssl?ver=14.1.2.1")
     assert rest.patch(wom.LOCAL_ENDPOINT.path, {address: "10.9.9.9"}).status_code == 400
+    assert rest.patch(wom.LOCAL_ENDPOINT.path, {address: "10.133.57.237"}).status_code == 400  # the IP cannot change
+    rest.ok("POST", SELF, {"name": "wan-self-2", "address": "10.133.57.237/24", "vlan": "wan"})
+    unconfigured = rest.ok(wom.LOCAL_ENDPOINT_DELETE["method"], wom.LOCAL_ENDPOINT.path, wom.LOCAL_ENDPOINT_DELETE["body"])
+    assert address not in unconfigured and unconfigured[ssl] == "none"
+    assert rest.ok("PATCH", wom.LOCAL_ENDPOINT.path, {address: "10.133.57.237"})[address] == "10.133.57.237"
     routing = wom.REMOTE_ENDPOINT.props["routing"]
     remote = rest.ok("POST", wom.REMOTE_ENDPOINT.path, {"name": "10.133.58.236", routing: "enabled"})
     assert remote["kind"] == wom.REMOTE_ENDPOINT.kind

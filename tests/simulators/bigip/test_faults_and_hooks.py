@@ -47,7 +47,8 @@ def test_request_log_counts_and_admin_calls_not_logged(rest, bigip_sim):
     bigip_sim.peek("/mgmt/tm/ltm/pool")
     counts = bigip_sim.request_counts()
     assert counts == {"POST /mgmt/tm/ltm/pool": 1, "GET /mgmt/tm/ltm/pool/~Common~p": 2}
-    assert [e["method"] for e in bigip_sim.requests_log(path_prefix="/mgmt/tm/ltm")] == ["POST", "GET", "GET"]
+    log = bigip_sim.requests_log(path_prefix="/mgmt/tm/ltm")
+    assert [(e["method"], e["body"], e["status"]) for e in log] == [("POST", {"name": "p"}, 200), ("GET", None, 200), ("GET", None, 200)]
     bigip_sim.clear_log()
     assert bigip_sim.requests_log() == []
 

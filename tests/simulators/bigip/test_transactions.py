@@ -25,6 +25,8 @@ def test_commit_applies_all_commands(rest, bigip_sim):
     assert done["state"] == "COMPLETED"
     assert rest.ok("GET", "/mgmt/tm/ltm/virtual/~Common~v1")["pool"] == "/Common/p1"
     assert len(bigip_sim.requests_log("PATCH", "/mgmt/tm/transaction")) == 1
+    queued = bigip_sim.requests_log("POST", "/mgmt/tm/ltm")
+    assert [(e["path"], e["transaction"]) for e in queued] == [("/mgmt/tm/ltm/pool", trans), ("/mgmt/tm/ltm/virtual", trans)]
 
 
 def test_failure_rolls_back_everything(rest):

@@ -617,4 +617,3 @@ def virtual_address() -> TypeDef:
 
 def types() -> list[TypeDef]:
     return monitors() + [server_ssl(), client_ssl(), tcp(), http(), node(), pool(), rule(), virtual(), virtual_address()]
-

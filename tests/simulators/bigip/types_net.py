@@ -128,7 +128,7 @@ def vlan() -> TypeDef:
             "description": Prop(check=text),
             "failsafe": Prop("disabled", ON_OFF),
             "failsafeAction": Prop("failover-restart-tm", enum("failover-restart-tm", "failover", "reboot",
-                                                                "restart-all", "go-offline", "go-offline-restart")),
+                                                               "restart-all", "go-offline", "go-offline-restart")),
             "failsafeTimeout": Prop(90, integer(10, 3600)),
             "fwdMode": Prop("l3", enum("l2", "l3")),
             "hardwareSyncookie": Prop("disabled", ON_OFF),
@@ -282,4 +282,3 @@ def route_domain() -> TypeDef:
 
 def types() -> list[TypeDef]:
     return [interface(), vlan(), self_ip(), self_allow(), route(), route_domain()]
-

@@ -30,6 +30,8 @@ WOM_CHECKS = {
     "description": text,
     "label": text,
     "tunnelPort": integer(1, 65535),
+    "enabled": flag,
+    "disabled": flag,
 }
 
 
@@ -65,8 +67,8 @@ def isession() -> TypeDef:
 def _check_for(rest_name: str, default):
     if rest_name in WOM_CHECKS:
         return WOM_CHECKS[rest_name]
-    if isinstance(default, bool):
-        return flag
+    if isinstance(default, bool) or rest_name in ("enabled", "disabled"):
+        return flag  # the JSON boolean pair "enabled": true / "disabled": true
     if isinstance(default, int):
         return integer(0, 65535)
     if default in ("enabled", "disabled"):

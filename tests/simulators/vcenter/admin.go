@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
+	"strconv"
 
 	"github.com/vmware/govmomi/simulator"
 )
@@ -18,6 +19,7 @@ import (
 //	POST /sim/admin/faults/slow           {"extra_seconds": 60, "count": 1}   (modelled seconds)
 //	POST /sim/admin/sessions/expire       expire every current session now
 //	POST /sim/admin/link                  {"wan_mbps": 45, "wan_rtt_ms": 100} (also lan_mbps, lan_rtt_ms)
+//	GET  /sim/admin/wan-model?data_mbit=8589.9&mbps=45&rtt_ms=100   modelled seconds per path (calculator)
 const adminPrefix = "/sim/admin/"
 
 const maxFaultCount = 100
@@ -67,6 +69,8 @@ func (s *server) admin(rw http.ResponseWriter, r *http.Request) {
 		writeJSON(rw, http.StatusOK, map[string]int{"expired": s.sessions.expireAll()})
 	case "POST link":
 		s.setLinks(rw, r)
+	case "GET wan-model":
+		wanModel(rw, r)
 	default:
 		writeJSON(rw, http.StatusNotFound, map[string]string{"error": "no admin route " + route})
 	}
@@ -173,6 +177,25 @@ func (s *server) state() map[string]interface{} {
 		"instance_uuid": s.cfg.uuid, "site": s.cfg.site, "links": links, "vms": vms, "hosts": hosts,
 		"migrations": w.sched.snapshot(), "pending_faults": w.faults.pending(),
 	}
+}
+
+// wanModel answers the WAN model for one transfer without running a migration.
+func wanModel(rw http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	var vals [3]float64
+	for i, k := range []string{"data_mbit", "mbps", "rtt_ms"} {
+		v, err := strconv.ParseFloat(q.Get(k), 64)
+		if err != nil || v < 0 || (v == 0 && k != "rtt_ms") {
+			writeJSON(rw, http.StatusBadRequest, map[string]string{"error": fmt.Sprintf("query parameter %s must be a positive number", k)})
+			return
+		}
+		vals[i] = v
+	}
+	l := link{mbps: vals[1], rttMs: vals[2]}
+	writeJSON(rw, http.StatusOK, map[string]float64{
+		"isession":      isessionPath.seconds(vals[0], l),
+		"unaccelerated": plainPath.seconds(vals[0], l),
+	})
 }
 
 func writeJSON(rw http.ResponseWriter, code int, v interface{}) {

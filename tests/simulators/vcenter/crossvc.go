@@ -6,6 +6,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
+	"net"
 	"net/url"
 	"os"
 	"strings"
@@ -91,7 +92,7 @@ func normalizeThumbprint(s string) string {
 // verifyPeer checks the target's certificate against sslThumbprint, or against -ca when no
 // thumbprint was given, as vCenter refuses an untrusted peer.
 func (vm *VM) verifyPeer(u *url.URL, want string) *simError {
-	conn, err := tls.DialWithDialer(nil, "tcp", u.Host, &tls.Config{InsecureSkipVerify: true}) //nolint:gosec // verified below
+	conn, err := tls.DialWithDialer(&net.Dialer{Timeout: 10 * time.Second}, "tcp", u.Host, &tls.Config{InsecureSkipVerify: true}) //nolint:gosec // verified below
 	if err != nil {
 		return newError(&types.HostConnectFault{}, "cannot connect to target vCenter %s: %v", u.Host, err)
 	}

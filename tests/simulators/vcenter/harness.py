@@ -6,7 +6,8 @@
     sim.state()["vms"]                       # read-only dump through the admin API
 
 Fixtures: ``vcenter_sim`` (one primary process per test session, reset to the lab inventory
-before every test) and ``vcenter_pair`` (``.primary`` and ``.secondary`` processes, likewise).
+before every test), ``vcenter_pair`` (``.primary`` and ``.secondary`` processes, likewise) and
+``vcenter_both`` (one process with both datacenters, likewise).
 The binary is built by ``build.sh`` on first use; the tests are skipped only when Go is missing.
 """
 from __future__ import annotations
@@ -232,6 +233,11 @@ def _vcenter_secondary_process(_vcenter_workdir):
     yield from _started("secondary", _vcenter_workdir)
 
 
+@pytest.fixture(scope="session")
+def _vcenter_both_process(_vcenter_workdir):
+    yield from _started("both", _vcenter_workdir)
+
+
 @pytest.fixture
 def vcenter_sim(_vcenter_primary_process) -> VcenterSim:
     """The session's primary vCenter simulator, reset to the lab inventory."""
@@ -242,3 +248,9 @@ def vcenter_sim(_vcenter_primary_process) -> VcenterSim:
 def vcenter_pair(_vcenter_primary_process, _vcenter_secondary_process) -> VcenterPair:
     """Primary and secondary vCenter simulators (two processes), both reset to the lab inventory."""
     return VcenterPair(_fresh(_vcenter_primary_process), _fresh(_vcenter_secondary_process))
+
+
+@pytest.fixture
+def vcenter_both(_vcenter_both_process) -> VcenterSim:
+    """One vCenter holding both datacenters (same-vCenter cross-datacenter moves), reset to the lab inventory."""
+    return _fresh(_vcenter_both_process)

@@ -418,6 +418,7 @@ func (hn *hostNet) removePortGroup(name string) *simError {
 
 // linkNetwork makes the datacenter's standard Network called name visible on host,
 // creating the Network once per datacenter as vCenter does (no DuplicateName per host).
+// The caller holds the host lock.
 func linkNetwork(host *simulator.HostSystem, name string) {
 	dc := datacenterOf(host)
 	folder := simulator.Map.Get(dc.NetworkFolder).(*simulator.Folder)
@@ -437,7 +438,9 @@ func linkNetwork(host *simulator.HostSystem, name string) {
 		simulator.Map.WithLock(dc, func() { dc.Network = append(dc.Network, network.Self) })
 	}
 	simulator.Map.AddReference(network, &network.Host, host.Self)
-	simulator.Map.AddReference(host, &host.Network, network.Self)
+	if simulator.FindReference(host.Network, network.Self) == nil { // the caller holds the host lock
+		host.Network = append(host.Network, network.Self)
+	}
 	if cr, ok := simulator.Map.Get(*host.Parent).(*simulator.ClusterComputeResource); ok {
 		simulator.Map.AddReference(cr, &cr.Network, network.Self)
 	}
@@ -447,7 +450,7 @@ func unlinkNetwork(host *simulator.HostSystem, name string) {
 	for _, ref := range host.Network {
 		if n, ok := simulator.Map.Get(ref).(*mo.Network); ok && n.Name == name {
 			simulator.Map.RemoveReference(n, &n.Host, host.Self)
-			simulator.Map.RemoveReference(host, &host.Network, ref)
+			simulator.RemoveReference(&host.Network, ref) // the caller holds the host lock
 			return
 		}
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"math"
 	"sync"
 	"time"
 
@@ -184,20 +185,7 @@ func (s *scheduler) transfer(m *migration) *simError {
 		s.mu.Lock()
 		rate := m.path.rateMbps(m.link.mbps/float64(s.sharersLocked(m)), m.link.rttMs)
 		s.mu.Unlock()
-		m.modelledSec += dt
-		if m.extraDone < m.extraSec {
-			m.extraDone += dt
-			if m.extraDone <= m.extraSec {
-				dt = 0
-			} else {
-				dt = m.extraDone - m.extraSec
-				m.extraDone = m.extraSec
-			}
-		}
-		m.doneMbit += rate * dt
-		if m.doneMbit > m.dataMbit {
-			m.doneMbit = m.dataMbit
-		}
+		m.modelledSec += m.advance(dt, rate)
 		p := int32(1)
 		if m.nominalSec > 0 {
 			p = int32(99 * (m.extraDone + m.doneMbit/rate0) / m.nominalSec)
@@ -217,6 +205,29 @@ func (s *scheduler) transfer(m *migration) *simError {
 		}
 	}
 	return nil
+}
+
+// advance moves the migration forward by up to dt modelled seconds at rate Mbit/s (injected
+// extra time first) and returns the modelled seconds actually used.
+func (m *migration) advance(dt, rate float64) float64 {
+	used := 0.0
+	if m.extraDone < m.extraSec {
+		take := math.Min(dt, m.extraSec-m.extraDone)
+		m.extraDone += take
+		dt -= take
+		used += take
+	}
+	if dt > 0 && m.doneMbit < m.dataMbit {
+		need := (m.dataMbit - m.doneMbit) / rate
+		if dt >= need {
+			m.doneMbit = m.dataMbit
+			used += need
+		} else {
+			m.doneMbit += rate * dt
+			used += dt
+		}
+	}
+	return used
 }
 
 // sharersLocked counts active migrations on m's link (including m).

@@ -108,6 +108,7 @@ type server struct {
 	mu       sync.Mutex
 	w        *world
 	sessions *sessionTracker
+	initial  config // the command line, restored by reset
 }
 
 func newServer(cfg *config, cert tls.Certificate) (*server, error) {
@@ -115,7 +116,7 @@ func newServer(cfg *config, cert tls.Certificate) (*server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("listen %s: %v", cfg.listen, err)
 	}
-	s := &server{cfg: cfg, port: ln.Addr().(*net.TCPAddr).Port, sessions: newSessionTracker()}
+	s := &server{cfg: cfg, port: ln.Addr().(*net.TCPAddr).Port, sessions: newSessionTracker(), initial: *cfg}
 	w, err := newWorld(cfg, ln.Addr().String())
 	if err != nil {
 		ln.Close()
@@ -142,11 +143,12 @@ func (s *server) world() *world {
 	return s.w
 }
 
-// reset replaces the world with a freshly built lab inventory.
+// reset replaces the world with a freshly built lab inventory and restores the link settings.
 func (s *server) reset() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.w.destroy()
+	*s.cfg = s.initial
 	w, err := newWorld(s.cfg, s.listener.Addr().String())
 	if err != nil {
 		return err

@@ -37,8 +37,11 @@ Case groups (mix in what applies; a singleton that cannot be created or deleted 
 ``CrudCases``    all four.
 
 "Writes" are POST/PUT/PATCH/DELETE under ``/mgmt/tm`` (the token login and logout under
-``/mgmt/shared`` are not configuration writes). Helpers (``run``, ``Log``, ``absent``,
-``subset``) are meant for a module's own extra tests too.
+``/mgmt/shared`` are not configuration writes; transaction POST/commit are). Helpers (``run``,
+``run_ok``, ``Log``, ``absent``, ``subset``) are meant for a module's own extra tests too.
+
+Test files import it as ``from bigip_crud import ...``: pytest puts this directory on
+``sys.path`` because it has no ``__init__.py`` (keep it that way).
 """
 from __future__ import annotations
 

@@ -116,3 +116,17 @@ def test_bad_input_fails_before_any_request(bigip_sim, args, message):
     result = run(bigip_sim, "bigip_gtm_pool", args)
     assert result["failed"] is True and message in result["msg"]
     assert log.calls() == []
+
+
+def test_monitor_list_is_an_and_rule_compared_as_a_set(bigip_sim):
+    prerequisites(bigip_sim)
+    run_ok(bigip_sim, "bigip_gtm_monitor_http", {"name": "second-monitor"})
+    run_ok(bigip_sim, "bigip_gtm_pool", dict(GUIDE, monitors=["VM-http-monitor", "/Common/second-monitor"]))
+    assert bigip_sim.peek(PATH)["monitor"] == "/Common/VM-http-monitor and /Common/second-monitor"
+    log = Log(bigip_sim)
+    assert run_ok(bigip_sim, "bigip_gtm_pool", dict(GUIDE, monitors=["second-monitor", "VM-http-monitor"]))["changed"] is False
+    log.assert_no_writes()
+    result = run_ok(bigip_sim, "bigip_gtm_pool", dict(GUIDE, monitors=[]))
+    assert log.only_write("PATCH", PATH)["body"] == {"monitor": ""}
+    assert result["pool"]["monitors"] == []
+    assert run_ok(bigip_sim, "bigip_gtm_pool", dict(GUIDE, monitors=[]))["changed"] is False

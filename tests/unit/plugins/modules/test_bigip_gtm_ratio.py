@@ -52,12 +52,14 @@ def config_writes(log):
 
 
 def assert_one_transaction(log, *commands):
-    """The writes are: open a transaction, exactly ``commands`` (method, path, body), commit it."""
+    """The writes are: open a transaction, exactly ``commands`` (method, path, body) queued in it, commit it."""
     writes = config_writes(log)
     assert writes[0][:2] == ("POST", "/mgmt/tm/transaction"), writes
     assert writes[1:-1] == list(commands)
     method, path, body = writes[-1]
     assert method == "PATCH" and path.startswith("/mgmt/tm/transaction/") and body["state"] == "VALIDATING", writes[-1]
+    trans_id = int(path.rsplit("/", 1)[1])
+    assert [w["transaction"] for w in log.writes()] == [None] + [trans_id] * len(commands) + [None]
     assert all(w["status"] == 200 for w in log.writes())
 
 

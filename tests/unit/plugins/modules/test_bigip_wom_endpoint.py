@@ -121,10 +121,15 @@ def test_local_address_change_with_replace_deletes_and_recreates_in_one_transact
     result = run_ok(bigip_sim, "bigip_wom_endpoint", {"type": "local", "address": "10.133.57.237", "replace_on_address_change": True},
                     diff=True)
     assert result["changed"] is True
-    methods = [(w["method"], w["path"].split("/")[-1] if w["path"].startswith("/mgmt/tm/transaction/") else w["path"]) for w in log.writes()]
-    assert methods[0] == ("POST", "/mgmt/tm/transaction")
-    assert methods[1:3] == [(wom.LOCAL_ENDPOINT_DELETE["method"], LOCAL_PATH), ("PATCH", LOCAL_PATH)]
-    assert methods[3][0] == "PATCH" and len(methods) == 4, "one commit closes the transaction: %s" % methods
+    begin, delete, recreate, commit = log.writes()
+    assert (begin["method"], begin["path"], begin["transaction"]) == ("POST", "/mgmt/tm/transaction", None)
+    assert (delete["method"], delete["path"], delete["body"]) == (wom.LOCAL_ENDPOINT_DELETE["method"], LOCAL_PATH,
+                                                                  wom.LOCAL_ENDPOINT_DELETE["body"])
+    assert (recreate["method"], recreate["path"]) == ("PATCH", LOCAL_PATH)
+    assert recreate["body"][L["address"]] == "10.133.57.237" and recreate["body"][L["tunnel_port"]] == 8443
+    trans_id = delete["transaction"]
+    assert trans_id is not None and recreate["transaction"] == trans_id, "both queued in the same transaction"
+    assert (commit["method"], commit["path"], commit["transaction"]) == ("PATCH", "/mgmt/tm/transaction/%s" % trans_id, None)
     subset({L["address"]: "10.133.57.237", L["tunnel_port"]: 8443, L["server_ssl"]: "/Common/serverssl",
             L["create_isession_virtual"]: "yes"}, bigip_sim.peek(LOCAL_PATH))
     assert result["diff"] == {"before": {"address": "10.133.57.236"}, "after": {"address": "10.133.57.237"}}
@@ -184,3 +189,16 @@ def test_invalid_input_fails_before_any_request(bigip_sim, args, message):
     assert result["failed"] is True
     assert message in result["msg"]
     assert log.calls() == []
+
+
+def test_remote_endpoint_state_disabled_is_the_json_pair(bigip_sim):
+    run_ok(bigip_sim, "bigip_wom_endpoint", REMOTE)
+    log = Log(bigip_sim)
+    result = run_ok(bigip_sim, "bigip_wom_endpoint", dict(REMOTE, enabled=False))
+    assert log.only_write("PATCH", REMOTE_PATH)["body"] == {R["disabled"]: True}
+    state = bigip_sim.peek(REMOTE_PATH)
+    assert state.get(R["disabled"]) is True and R["enabled"] not in state
+    assert result["endpoint"]["enabled"] is False
+    again = Log(bigip_sim)
+    assert run_ok(bigip_sim, "bigip_wom_endpoint", dict(REMOTE, enabled=False))["changed"] is False
+    again.assert_no_writes()
