@@ -164,7 +164,7 @@ from math import gcd
 
 from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.client import BIGIP, resource_name, resource_path
 from ansible_collections.longdistance.vmotion.plugins.module_utils._differ import full_path
-from ansible_collections.longdistance.vmotion.plugins.module_utils._errors import ValidationError
+from ansible_collections.longdistance.vmotion.plugins.module_utils._errors import ApiError, ValidationError
 from ansible_collections.longdistance.vmotion.plugins.module_utils._module import run_module
 
 WIDE_IPS = "/mgmt/tm/gtm/wideip/a"
@@ -225,6 +225,8 @@ def plan_ratios(params, label, current):
     names = [path for path, _ratio in current]
     if params["ratios"] is not None:
         wanted = {full_path(pool, partition): ratio_value("%s pool %s" % (label, pool), value) for pool, value in params["ratios"].items()}
+        if len(wanted) != len(params["ratios"]):
+            raise ValidationError("%s: ratios names a pool twice (by name and by full path): %s" % (label, sorted(params["ratios"])))
         kept = []
         for path, ratio in current:
             if path in wanted:
@@ -301,12 +303,17 @@ def plan_states(params, pools, planned):
     return enabled_after, writes
 
 
-def apply(client, writes):
+def apply(client, writes, label):
     """Send every write in one transaction (all or nothing); nothing in check mode."""
-    if writes and not client.check_mode:
+    if not writes or client.check_mode:
+        return
+    try:
         with client.transaction():
             for path, body, what in writes:
                 client.patch(path, body, what=what)
+    except ApiError as exc:
+        raise ApiError("%s: the device refused the change, nothing was applied: %s" % (label, exc.msg), status=exc.status, code=exc.code,
+                       api_message=exc.api_message, api_error=exc.api_error, method=exc.method, path=exc.path) from None
 
 
 def ensure(module, client):
@@ -330,7 +337,7 @@ def ensure(module, client):
     if wide_ip.get("poolLbMode") != "ratio":
         body["poolLbMode"] = "ratio"
     writes = ([(path, body, label)] if body else []) + pool_writes + member_writes
-    apply(client, writes)
+    apply(client, writes, label)
 
     served = sum(ratio for p, ratio in planned if enabled_after[p])
     if served == 0:

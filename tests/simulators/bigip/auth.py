@@ -77,7 +77,7 @@ class Auth:
 
     def check_basic(self, encoded: str) -> User:
         try:
-            name, _, password = base64.b64decode(encoded).decode("utf-8").partition(":")
+            name, _sep, password = base64.b64decode(encoded).decode("utf-8").partition(":")
         except (ValueError, UnicodeDecodeError):
             raise FrameworkError(401, "Authorization failed: the Basic authorization header is malformed.") from None
         user = self.users.get(name)
@@ -111,7 +111,7 @@ class Auth:
 
     def new_token_value(self) -> str:
         while True:
-            value = "".join(secrets.choice(TOKEN_ALPHABET) for _ in range(26))
+            value = "".join(secrets.choice(TOKEN_ALPHABET) for _position in range(26))
             if value not in self.tokens:
                 return value
 

@@ -347,7 +347,7 @@ class Device:
         raise FrameworkError(404, f"Public URI path not registered: {path.removeprefix('/mgmt')}")
 
     def run_command(self, command: dict) -> None:
-        path, _, raw_query = command["uri"].removeprefix(HOST_LINK).partition("?")
+        path, _sep, raw_query = command["uri"].removeprefix(HOST_LINK).partition("?")
         pairs = [tuple(p.split("=", 1)) for p in raw_query.split("&") if "=" in p]
         payload = command["body"] if command["method"] in ("POST", "PUT", "PATCH") else None
         self.handle_tm(command["method"], path, Query(pairs), payload)

@@ -422,7 +422,7 @@ class Store:
         partitioned = target.partitioned if target else True
         full = value.split()[0]
         if partitioned and full.startswith("/"):
-            partition, _, name = full.strip("/").partition("/")
+            partition, _sep, name = full.strip("/").partition("/")
             return link(f"{type_path}/{uri_name(partition, name)}")
         return link(f"{type_path}/{uri_name(None, full)}")
 

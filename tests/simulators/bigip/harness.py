@@ -48,7 +48,7 @@ class BigipSim:
         self.server = host
         self.port = 0
         self.state_file = os.path.join(workdir, f"{name}-config.json")
-        self.ca_path, _ = certs.ensure_ca(workdir)
+        self.ca_path = certs.ensure_ca(workdir)[0]
         self.cert_path, self.key_path = certs.issue_server_cert(workdir, f"bigip-{name}")
         self.process: subprocess.Popen | None = None
         self.session = self._new_session()
@@ -79,9 +79,10 @@ class BigipSim:
         reader.start()
         reader.join(START_TIMEOUT)
         if not line or not line[0]:
+            code = self.process.poll()
             self.stop()
-            raise SimulatorError(f"BIG-IP simulator {self.name} did not report ready within {START_TIMEOUT}s "
-                                 f"(see {self.workdir}/{self.name}.stderr)")
+            why = f"exited with code {code}" if code is not None else f"did not report ready within {START_TIMEOUT}s"
+            raise SimulatorError(f"BIG-IP simulator {self.name} {why} (see {self.workdir}/{self.name}.stderr)")
         ready = json.loads(line[0])
         if not ready.get("ready"):
             self.stop()

@@ -148,9 +148,9 @@ def ip_port(value, partitioned: bool) -> str:
     if partitioned:
         if not body.startswith("/"):
             body = f"/Common/{body}"
-        prefix, _, body = body.rpartition("/")
+        prefix, _sep, body = body.rpartition("/")
     sep = ":" if body.count(":") == 1 else "."
-    address, _, port = body.rpartition(sep)
+    address, _sep, port = body.rpartition(sep)
     ip_address(address)
     if not port.isdigit() or int(port) > 65535:
         raise ValueError(f"invalid port in {json.dumps(value)}; expected 0 to 65535")

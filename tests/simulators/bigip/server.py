@@ -194,7 +194,11 @@ def main(argv=None) -> int:
     if args.seed:
         with open(args.seed, encoding="utf-8") as handle:
             seed = json.load(handle)
-    device = Device(args.name, [User(args.user, args.password, True)], args.state_file, seed)
+    try:
+        device = Device(args.name, [User(args.user, args.password, True)], args.state_file, seed)
+    except (ApiError, FrameworkError) as exc:
+        sys.stderr.write(f"{args.name}: the seed {args.seed} was refused: {exc.message}\n")
+        return 2
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.minimum_version = ssl.TLSVersion.TLSv1_2
     context.load_cert_chain(args.cert, args.key)

@@ -4,11 +4,15 @@ from __future__ import annotations
 from tests.simulators.bigip.rest_client import Rest
 
 
-def login(sim, user=None, password=None):
-    anonymous = Rest(sim)
-    anonymous.session.auth = None
-    return anonymous.post("/mgmt/shared/authn/login", {"username": user or sim.user, "password": password or sim.password,
-                                                       "loginProviderName": "tmos"})
+def anonymous(sim) -> Rest:
+    client = Rest(sim)
+    client.session.auth = None
+    return client
+
+
+def login(sim, user=None, password=None, client: Rest | None = None):
+    body = {"username": user or sim.user, "password": password or sim.password, "loginProviderName": "tmos"}
+    return (client or anonymous(sim)).post("/mgmt/shared/authn/login", body)
 
 
 def test_login_token_object(bigip_sim):
@@ -66,9 +70,11 @@ def test_token_wins_over_basic_auth(bigip_sim):
 
 def test_hundred_tokens_per_non_admin_user(bigip_sim):
     bigip_sim.add_user("operator", "op-pass")
-    tokens = [login(bigip_sim, "operator", "op-pass") for _ in range(100)]
+    client = anonymous(bigip_sim)
+    tokens = [login(bigip_sim, "operator", "op-pass", client) for _attempt in range(100)]
     assert all(t.status_code == 200 for t in tokens)
-    refused = login(bigip_sim, "operator", "op-pass")
+    assert len({t.json()["token"]["token"] for t in tokens}) == 100
+    refused = login(bigip_sim, "operator", "op-pass", client)
     assert refused.status_code == 400 and "maximum active login tokens" in refused.json()["message"]
     first = tokens[0].json()["token"]["token"]
     Rest(bigip_sim, token=first).ok("DELETE", f"/mgmt/shared/authz/tokens/{first}")

@@ -9,7 +9,7 @@ import requests
 
 def test_restarting_503_for_n_calls(rest, bigip_sim):
     bigip_sim.fault("restarting", 2)
-    statuses = [rest.get("/mgmt/tm/sys/version").status_code for _ in range(3)]
+    statuses = [rest.get("/mgmt/tm/sys/version").status_code for _attempt in range(3)]
     assert statuses == [503, 503, 200]
     log = bigip_sim.requests_log("GET", "/mgmt/tm/sys/version")
     assert [e["status"] for e in log] == [503, 503, 200]

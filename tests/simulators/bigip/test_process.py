@@ -4,7 +4,9 @@ from __future__ import annotations
 import json
 import os
 
-from tests.simulators.bigip.harness import BigipSim
+import pytest
+
+from tests.simulators.bigip.harness import BigipSim, SimulatorError
 from tests.simulators.bigip.rest_client import Rest
 
 
@@ -28,3 +30,14 @@ def test_seeded_ipv6_process_and_clean_exit(tmp_path):
         sim.stop()
     assert process.returncode == 0
     assert os.path.getsize(tmp_path / "seeded.stderr") == 0
+
+
+def test_refused_seed_is_reported(tmp_path):
+    seed = tmp_path / "bad-seed.json"
+    seed.write_text(json.dumps([{"path": "/mgmt/tm/net/self", "body": {"name": "s", "address": "10.1.1.1/24", "vlan": "/Common/nope"}}]))
+    sim = BigipSim("badseed", str(tmp_path), seed=str(seed))
+    with pytest.raises(SimulatorError, match="exited with code 2"):
+        sim.start()
+    stderr = (tmp_path / "badseed.stderr").read_text()
+    assert "the seed" in stderr and "VLAN (/Common/nope)" in stderr
+    assert sim.process is None

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build tests/simulators/vcenter/vcsim-ld from the Debian packages golang-go and
 # golang-github-vmware-govmomi-dev (GOPATH mode, never downloads modules).
-# Skips the build when the binary is newer than every .go source.
+# Skips the build when the binary is newer than every .go source (and this script).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../../.." && pwd)"
@@ -17,7 +17,7 @@ if [ ! -d "$gopath/src/github.com/vmware/govmomi/simulator" ]; then
     exit 2
 fi
 
-if [ -x "$bin" ] && [ -z "$(find "$here" -maxdepth 1 -name '*.go' -newer "$bin" -print -quit)" ]; then
+if [ -x "$bin" ] && [ -z "$(find "$here" -maxdepth 1 \( -name '*.go' -o -name build.sh \) -newer "$bin" -print -quit)" ]; then
     exit 0
 fi
 

@@ -13,15 +13,16 @@ The binary is built by ``build.sh`` on first use; the tests are skipped only whe
 from __future__ import annotations
 
 import atexit
+import hashlib
 import json
 import os
+import secrets
 import shutil
 import signal
 import ssl
 import subprocess
 import threading
 import uuid
-import secrets
 from dataclasses import dataclass
 
 import pytest
@@ -66,7 +67,7 @@ class VcenterSim:
         self.time_scale = time_scale
         self.extra_args = list(extra_args or [])
         self.instance_uuid = str(uuid.uuid4())
-        self.ca_path, _ = certs.ensure_ca(workdir)
+        self.ca_path = certs.ensure_ca(workdir)[0]
         self.cert_path, self.key_path = certs.issue_server_cert(workdir, f"vcenter-{site}")
         self.process: subprocess.Popen | None = None
         self._stderr_path = os.path.join(workdir, f"vcenter-{site}.stderr")
@@ -136,7 +137,6 @@ class VcenterSim:
 
     def thumbprint(self) -> str:
         """SHA-1 thumbprint of the server certificate (colon-separated upper-case hex)."""
-        import hashlib  # pylint: disable=import-outside-toplevel
         der = ssl.PEM_cert_to_DER_cert(ssl.get_server_certificate((self.hostname, self.port)))
         digest = hashlib.sha1(der).hexdigest().upper()  # nosec - the vSphere thumbprint format
         return ":".join(digest[i:i + 2] for i in range(0, len(digest), 2))

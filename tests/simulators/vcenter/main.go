@@ -74,6 +74,14 @@ func parseFlags() (*config, error) {
 	return c, nil
 }
 
+// readyLine is printed once on stdout when the listener accepts connections.
+type readyLine struct {
+	Ready        bool   `json:"ready"`
+	URL          string `json:"url"`
+	Port         int    `json:"port"`
+	InstanceUUID string `json:"instance_uuid"`
+}
+
 func main() {
 	log.SetFlags(log.LstdFlags | log.Lmicroseconds)
 	cfg, err := parseFlags()
@@ -90,12 +98,7 @@ func main() {
 		log.Fatalf("vcsim-ld: %v", err)
 	}
 
-	ready, _ := json.Marshal(map[string]interface{}{
-		"ready":         true,
-		"url":           s.sdkURL(),
-		"port":          s.port,
-		"instance_uuid": cfg.uuid,
-	})
+	ready, _ := json.Marshal(readyLine{Ready: true, URL: s.sdkURL(), Port: s.port, InstanceUUID: cfg.uuid})
 	fmt.Println(string(ready))
 
 	stop := make(chan os.Signal, 1)

@@ -28,6 +28,10 @@ type placement struct {
 }
 
 func (vm *VM) RelocateVMTask(ctx *simulator.Context, req *types.RelocateVM_Task) soap.HasFault {
+	if task := vm.w.sched.busy(vm.Self); task != nil {
+		err := newError(&types.TaskInProgress{Task: *task}, "%s is already being migrated by %s", vm.Name, task.Value)
+		return &methods.RelocateVM_TaskBody{Fault_: err.soap()}
+	}
 	var m *migration
 	var err *simError
 	if req.Spec.Service != nil {
@@ -41,7 +45,7 @@ func (vm *VM) RelocateVMTask(ctx *simulator.Context, req *types.RelocateVM_Task)
 	task := simulator.CreateTask(vm, "RelocateVMTask", func(*simulator.Task) (types.AnyType, types.BaseMethodFault) { return nil, nil })
 	task.Info.DescriptionId = "VirtualMachine.relocate"
 	task.Info.EntityName = vm.Name
-	m.task = task
+	m.task, m.vmRef = task, vm.Self
 	vm.w.sched.submit(m)
 	return &methods.RelocateVM_TaskBody{Res: &types.RelocateVM_TaskResponse{Returnval: task.Self}}
 }

@@ -24,6 +24,7 @@ const (
 type migration struct {
 	task        *simulator.Task
 	vm          string
+	vmRef       types.ManagedObjectReference
 	kind        string // vmotion, storage-vmotion, vmotion+storage, cross-vcenter
 	hostCost    map[string]int
 	dsCost      map[string]int
@@ -118,6 +119,20 @@ func (s *scheduler) releaseLocked(m *migration) {
 	s.active = kept
 	s.history = append(s.history, m)
 	s.admitLocked()
+}
+
+// busy returns the task of a queued or running migration of vm, if any.
+func (s *scheduler) busy(vm types.ManagedObjectReference) *types.ManagedObjectReference {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, list := range [][]*migration{s.queue, s.active} {
+		for _, m := range list {
+			if m.vmRef == vm {
+				return &m.task.Self
+			}
+		}
+	}
+	return nil
 }
 
 // submit queues m and runs it asynchronously; the task stays "queued" (progress unset) until admitted.

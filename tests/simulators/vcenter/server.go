@@ -134,7 +134,8 @@ func newServer(cfg *config, cert tls.Certificate) (*server, error) {
 }
 
 func (s *server) sdkURL() string {
-	return "https://" + net.JoinHostPort("127.0.0.1", strconv.Itoa(s.port)) + "/sdk"
+	host := s.listener.Addr().(*net.TCPAddr).IP.String()
+	return "https://" + net.JoinHostPort(host, strconv.Itoa(s.port)) + "/sdk"
 }
 
 func (s *server) world() *world {

@@ -110,15 +110,15 @@ def test_wan_model_against_appendix_a(vcenter_sim, mbps, rtt_ms, isession, unacc
 
 
 def test_cross_site_duration_follows_the_model_and_time_scale(vcenter_both):
-    vcenter_both.set_link(wan_mbps=1000, wan_rtt_ms=20)
+    vcenter_both.set_link(wan_mbps=10000, wan_rtt_ms=0.5)
     si = vcenter_both.connect()
     vm = lookup.vm(si, "web-01")
-    vm.PowerOffVM_Task()
+    lookup.wait(vm.PowerOffVM_Task())
     task = vm.RelocateVM_Task(vim.vm.RelocateSpec(host=lookup.host(si, "esx-s1.lab.local"),
                                                   datastore=lookup.datastore(si, "secondary-ds1")))
     lookup.wait(task, timeout=60)
     row = next(m for m in vcenter_both.state()["migrations"] if m["task"] == task._moId)
-    expected = wan_model(vcenter_both, row["data_mbit"], 1000, 20)["unaccelerated"]
+    expected = wan_model(vcenter_both, row["data_mbit"], 10000, 0.5)["unaccelerated"]
     assert row["data_mbit"] == pytest.approx(10 * GIB_MBIT, rel=1e-3), "powered off: the disk only"
     assert row["nominal_seconds"] == pytest.approx(expected, rel=0.01)
     assert row["modelled_seconds"] == pytest.approx(expected, rel=0.05)
@@ -126,7 +126,7 @@ def test_cross_site_duration_follows_the_model_and_time_scale(vcenter_both):
 
 
 def test_concurrent_migrations_share_the_link(vcenter_both):
-    vcenter_both.set_link(wan_mbps=100, wan_rtt_ms=0)
+    vcenter_both.set_link(wan_mbps=2000, wan_rtt_ms=0)
     si = vcenter_both.connect()
     target, ds = lookup.host(si, "esx-s1.lab.local"), lookup.datastore(si, "secondary-ds1")
     vms = [lookup.vm(si, "web-01"), lookup.vm(si, "web-02")]

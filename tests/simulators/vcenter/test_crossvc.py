@@ -36,7 +36,7 @@ def test_cross_vcenter_move(pair):
     disk_kb = next(d.capacityInKB for d in vm.config.hardware.device if isinstance(d, vim.vm.device.VirtualDisk))
     task = vm.RelocateVM_Task(relocate_spec(pair.secondary, target))
     samples = lookup.wait(task, timeout=60)
-    assert any(p is not None and 0 < p < 100 for _, p in samples)
+    assert any(progress is not None and 0 < progress < 100 for _state, progress in samples)
 
     assert "web-01" not in lookup.names(source, vim.VirtualMachine)
     moved = lookup.vm(target, "web-01")

@@ -55,7 +55,7 @@ def test_storage_vmotion_moves_files_and_lists(vcenter_sim):
 def test_three_storage_vmotions_from_one_host_queue_the_third(vcenter_sim):
     si = vcenter_sim.connect()
     ds2 = lookup.datastore(si, "primary-ds2")
-    on_p1 = [vm for vm in lookup.host(si, "esx-p1.lab.local").vm][:3]
+    on_p1 = list(lookup.host(si, "esx-p1.lab.local").vm)[:3]
     assert len(on_p1) == 3
     vcenter_sim.slow_migrations(extra_seconds=60, count=3)
     tasks = [vm.RelocateVM_Task(vim.vm.RelocateSpec(datastore=ds2)) for vm in on_p1]
@@ -113,7 +113,9 @@ def test_cross_datacenter_move_in_one_vcenter(vcenter_both):
     lookup.wait(task)
     assert vm.runtime.host == target and [d.name for d in vm.datastore] == ["secondary-ds1"]
     assert vm.parent == secondary.vmFolder, "the VM moves into the target datacenter's VM folder"
-    assert vm.resourcePool.owner.name == "Secondary-Cluster"
+    assert vm.resourcePool.owner.name == "Secondary-Cluster" and vm in vm.resourcePool.vm
+    assert vm not in lookup.find(si, vim.ClusterComputeResource, "Primary-Cluster").resourcePool.vm
+    assert vm not in lookup.find(si, vim.Datacenter, "Primary").vmFolder.childEntity
     assert [n.name for n in vm.network] == ["VM Network"] and vm.network[0] in secondary.network
     assert vm.config.uuid == uuid and vm.runtime.powerState == "poweredOn"
     row = migration(vcenter_both, task)
@@ -160,3 +162,15 @@ def test_gateway_override_selects_the_isession_path(vcenter_both):
     lookup.wait(plain)
     assert migration(vcenter_both, routed)["path"] == "iSession"
     assert migration(vcenter_both, plain)["path"] == "unaccelerated", "esx-p2 still routes vMotion via the management gateway"
+
+
+def test_second_relocate_of_a_migrating_vm_is_refused(vcenter_sim):
+    si = vcenter_sim.connect()
+    vcenter_sim.slow_migrations(extra_seconds=50)
+    vm = lookup.vm(si, "web-01")
+    first = vm.RelocateVM_Task(vim.vm.RelocateSpec(datastore=lookup.datastore(si, "primary-ds2")))
+    with pytest.raises(vim.fault.TaskInProgress) as err:
+        vm.RelocateVM_Task(vim.vm.RelocateSpec(datastore=lookup.datastore(si, "primary-ds1")))
+    assert err.value.task == first
+    lookup.wait(first)
+    assert [d.name for d in vm.datastore] == ["primary-ds2"]

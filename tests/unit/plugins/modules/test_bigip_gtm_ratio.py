@@ -178,7 +178,8 @@ def test_failed_commit_leaves_the_device_untouched(bigip_sim):
     result = run(bigip_sim, "bigip_gtm_ratio", {"wide_ip": WIDE_IP, "cutover": {"to": "Remote_pool", "percent": 50}, "enable_pools": True,
                                                 "member_ratios": {"Remote_pool": {"Remote-BIG-IP:vmhttp_vs": 1000}}})
     assert result["failed"] is True
-    assert "transaction failed" in result["msg"]
+    assert "GTM wide IP /Common/vmhttp.siterequest.com: the device refused the change, nothing was applied" in result["msg"]
+    assert "transaction failed" in result["msg"] and "ratio" in result["msg"]
     assert device_ratios(bigip_sim) == [("Local_pool", 0, 1), ("Remote_pool", 1, 0)]
     assert not pool_enabled(bigip_sim, "Remote_pool")
     assert bigip_sim.peek(MEMBER_PATH)["ratio"] == 1
@@ -196,6 +197,9 @@ def test_failed_commit_leaves_the_device_untouched(bigip_sim):
     ({"ratios": {"Local_pool": -1}}, "ratio must be a whole number of 0 or more"),
     ({"cutover": {"to": "Remote_pool", "percent": 120}}, "cutover percent must be 0 to 100"),
     ({"all_to": "Remote_pool", "purge_pools": True}, "purge_pools only applies with ratios"),
+    ({"ratios": {"Local_pool": 1, "/Common/Local_pool": 2}}, "ratios names a pool twice"),
+    ({"ratios": {"Local_pool": "many"}}, "ratio must be a whole number"),
+    ({"ratios": {"Local_pool": 1}, "member_ratios": {"Remote_pool": 3}}, "must be a dict of member name to ratio"),
 ])
 def test_bad_requests_fail_before_any_write(bigip_sim, args, message):
     build_lab(bigip_sim)
@@ -256,3 +260,22 @@ def test_a_pool_named_in_ratios_is_appended_to_the_wide_ip(bigip_sim):
     assert device_ratios(bigip_sim)[-1] == ("Spare_pool", 2, 2)
     assert result["enabled_before"] == {"Local_pool": True, "Remote_pool": False}
     assert result["enabled_after"] == {"Local_pool": True, "Remote_pool": False, "Spare_pool": True}
+
+
+def test_a_whole_migration_sequence_with_a_rerun_at_every_step(bigip_sim):
+    """The migrate role's stages: read (check mode), 50 % cut-over, all to the target, roll back; each rerun is a no-op."""
+    build_lab(bigip_sim)
+    read = ratio({"cutover": {"to": "Remote_pool", "percent": 50}}, check_mode=True, sim=bigip_sim)
+    stages = [
+        ({"cutover": {"to": "Remote_pool", "percent": 50}, "enable_pools": True}, [("Local_pool", 0, 1), ("Remote_pool", 1, 1)], (True, True)),
+        ({"all_to": "Remote_pool", "enable_pools": True, "disable_idle_pools": True}, [("Local_pool", 0, 0), ("Remote_pool", 1, 1)],
+         (False, True)),
+        ({"ratios": read["ratios_before"], "enable_pools": True}, [("Local_pool", 0, 1), ("Remote_pool", 1, 0)], (True, True)),
+    ]
+    for args, ratios, enabled in stages:
+        assert ratio(args, sim=bigip_sim)["changed"] is True
+        assert device_ratios(bigip_sim) == ratios
+        assert (pool_enabled(bigip_sim, "Local_pool"), pool_enabled(bigip_sim, "Remote_pool")) == enabled
+        log = Log(bigip_sim)
+        assert ratio(args, sim=bigip_sim)["changed"] is False
+        log.assert_no_writes()
