@@ -15,7 +15,7 @@ description:
   - The deployment guide creates two data centers, C(Local) and C(Remote), one per site.
   - Options left unset (V(null)) are not managed.
 author:
-  - longdistance.vmotion contributors
+  - longdistance.vmotion contributors (!UNKNOWN)
 options:
   name:
     description: Name of the data center.

@@ -15,7 +15,7 @@ description:
     so that GTM only answers with the data center where the application is up.
   - Options left unset (V(null)) are not managed; on creation the device inherits them from the parent monitor.
 author:
-  - longdistance.vmotion contributors
+  - longdistance.vmotion contributors (!UNKNOWN)
 options:
   name:
     description: Name of the monitor.

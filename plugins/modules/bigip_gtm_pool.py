@@ -19,7 +19,7 @@ description:
     unless O(purge_members) is set.
   - Options left unset (V(null)) are not managed.
 author:
-  - longdistance.vmotion contributors
+  - longdistance.vmotion contributors (!UNKNOWN)
 options:
   name:
     description: Name of the pool.

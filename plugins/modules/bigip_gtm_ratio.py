@@ -22,7 +22,7 @@ description:
   - Safe to run repeatedly, for example once per migrated VM; an unchanged request sends no write.
   - Every named pool and member is checked before anything is written; a missing one fails the task cleanly.
 author:
-  - longdistance.vmotion contributors
+  - longdistance.vmotion contributors (!UNKNOWN)
 options:
   wide_ip:
     description: Name (FQDN) or full path of the wide IP, for example C(vmhttp.siterequest.com).

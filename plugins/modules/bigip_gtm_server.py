@@ -18,7 +18,7 @@ description:
     ones are managed unless O(purge_virtual_servers) is set.
   - Options left unset (V(null)) are not managed.
 author:
-  - longdistance.vmotion contributors
+  - longdistance.vmotion contributors (!UNKNOWN)
 options:
   name:
     description: Name of the server.

@@ -20,7 +20,7 @@ description:
     does not undo a traffic switch.
   - Options left unset (V(null)) are not managed.
 author:
-  - longdistance.vmotion contributors
+  - longdistance.vmotion contributors (!UNKNOWN)
 options:
   name:
     description: Fully qualified domain name of the wide IP, for example C(vmhttp.siterequest.com); C(*) and C(?) wildcards are allowed.

@@ -19,7 +19,7 @@ description:
   - A part whose module is not provisioned (the device answers 404) is returned empty
     (V(null) for the WOM local endpoint and discovery settings, empty lists otherwise).
 author:
-  - longdistance.vmotion contributors
+  - longdistance.vmotion contributors (!UNKNOWN)
 options:
   gather_subset:
     description: Which parts to read. V(all) reads every part.

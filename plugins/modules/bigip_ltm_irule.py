@@ -19,7 +19,7 @@ description:
   - The device checks the TCL; a script it rejects makes the module fail with the device's own
     message (line and error) and the rule's name.
 author:
-  - longdistance.vmotion contributors
+  - longdistance.vmotion contributors (!UNKNOWN)
 options:
   name:
     description: Name of the iRule.

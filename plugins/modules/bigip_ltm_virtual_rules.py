@@ -19,7 +19,7 @@ description:
     existing ones (iRule order is the order their events run); O(state=absent) detaches the listed
     ones; O(exact=true) makes the list the whole iRule list, in order.
 author:
-  - longdistance.vmotion contributors
+  - longdistance.vmotion contributors (!UNKNOWN)
 options:
   virtual:
     description: Name or full path of the virtual server.

@@ -163,7 +163,7 @@ class BigIpClient:
 
     def create(self, collection, body, what=None):
         """POST ``body`` to ``collection``; safe to retry (re-reads the object first)."""
-        path = resource_path(collection, body["name"], body.get("partition", "Common"))
+        path = resource_path(collection, body["name"], body.get("partition"))  # no partition: a bare-name item
         return self.request("POST", collection, body, what=what, exists=lambda: self.get(path, what=what))
 
     def patch(self, path, body, what=None):
