@@ -1,26 +1,29 @@
 #!/usr/bin/env bash
-# The lab demo (`make demo`) against the embedded simulators:
-#   1. start the simulators (tests/simulators/sims.py) unless they are running;
-#   2. playbooks/site.yml -i inventories/lab: both sites set up as in F5's deployment guide;
-#   3. playbooks/site.yml again: must report no change (idempotence);
-#   4. playbooks/preflight.yml, playbooks/migrate.yml (a lab VM to the secondary data center),
-#      playbooks/check_routing.yml;
-#   5. stop the simulators it started (DEMO_KEEP_SIMS=1 leaves them running to explore).
-# Extra arguments go to every ansible-playbook call (e.g. -v, -e name=value).
+# The lab demo (`make demo`) against the embedded simulators (docs/lab.md):
+#   1. start the simulators (tests/simulators/sims.py, .sims/) unless they are running;
+#   2. playbooks/site.yml -i inventories/lab: both sites set up as F5's deployment guide describes;
+#   3. playbooks/site.yml again: must change nothing;
+#   4. playbooks/migrate.yml (preflight checks, then DEMO_VMS, default web-01,web-02, from the primary
+#      to the secondary data center with GTM following), then again: must move and change nothing;
+#   5. playbooks/check_routing.yml: iSession routing enabled on every remote endpoint;
+#   6. stop the simulators it started (DEMO_KEEP_SIMS=1 leaves them running to explore).
+# Extra arguments go to every ansible-playbook call (e.g. -v).
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 
 INVENTORY=inventories/lab
-PLAYBOOKS=(site preflight migrate check_routing)
+DEMO_VMS="${DEMO_VMS:-web-01,web-02}"
 
-for playbook in "${PLAYBOOKS[@]}"; do
+for playbook in site migrate check_routing; do
     [ -f "playbooks/$playbook.yml" ] || die "playbooks/$playbook.yml is missing"
 done
 [ -e "$INVENTORY" ] || die "$INVENTORY is missing"
 
+output="$(mktemp)"
 cleanup() {
+    rm -f "$output"
     if [ -n "${started_sims:-}" ] && [ -z "${DEMO_KEEP_SIMS:-}" ]; then python tests/simulators/sims.py stop; fi
 }
 trap cleanup EXIT
@@ -33,22 +36,23 @@ play() {
     local playbook="$1"
     shift
     log "ansible-playbook playbooks/$playbook.yml -i $INVENTORY $*"
-    ansible-playbook "playbooks/$playbook.yml" -i "$INVENTORY" "$@"
+    ansible-playbook "playbooks/$playbook.yml" -i "$INVENTORY" "$@" | tee "$output"
 }
 
-# Fails when any host in the PLAY RECAP of the output in $1 reports changed > 0.
+# Fails when a host in the PLAY RECAP of the last play() reports changed > 0.
 assert_unchanged() {
-    if grep -E '^[^ ].*: ok=[0-9]+ +changed=[1-9]' "$1"; then
-        die "second run of playbooks/site.yml changed the hosts above: site set-up is not idempotent"
+    if grep -E '^[^ ].*: ok=[0-9]+ +changed=[1-9]' "$output"; then
+        die "the second run of $1 changed the hosts above: it is not idempotent"
     fi
 }
 
-recap="$(mktemp)"
-trap 'rm -f "$recap"; cleanup' EXIT
+migration=(-e "vms=$DEMO_VMS" -e from_site=primary -e to_site=secondary)
 play site "$@"
-play site "$@" | tee "$recap"
-assert_unchanged "$recap"
-play preflight "$@"
-play migrate "$@"
+play site "$@"
+assert_unchanged playbooks/site.yml
+play migrate "${migration[@]}" "$@"
+play migrate "${migration[@]}" "$@"
+assert_unchanged playbooks/migrate.yml
 play check_routing "$@"
-log "demo finished: sites configured (second run unchanged), preflight passed, VM migrated, routing checked"
+log "done: both sites configured (second run unchanged), $DEMO_VMS migrated to the secondary site" \
+    "(second run unchanged), iSession routing checked"

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# molecule test --all from the collection root, against the simulators (started here when not running).
-# Each run gets its own ANSIBLE_HOME, so no collection copy or scenario state leaks between runs.
+# molecule test --all from the collection root. The scenarios start and stop the lab simulators
+# themselves (tests/simulators/sims.py, in LDV_SIMS_DIR). Each run gets its own ANSIBLE_HOME (molecule
+# state, no stale collection copy) and its own LDV_SIMS_DIR, so a lab started with `make sims` in
+# .sims is left alone; whatever a failed scenario left running is stopped on exit.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -13,15 +15,11 @@ if [ "${#scenarios[@]}" -eq 0 ]; then
     exit 0
 fi
 
-ANSIBLE_HOME="$(mktemp -d "${TMPDIR:-/tmp}/ldv-molecule.XXXXXX")"
-export ANSIBLE_HOME NO_COLOR=1
+work="$(mktemp -d "${TMPDIR:-/tmp}/ldv-molecule.XXXXXX")"
+export ANSIBLE_HOME="$work/ansible" LDV_SIMS_DIR="$work/sims" NO_COLOR=1
 cleanup() {
-    if [ -n "${started_sims:-}" ]; then python tests/simulators/sims.py stop; fi
-    rm -rf "$ANSIBLE_HOME"
+    python tests/simulators/sims.py stop --dir "$LDV_SIMS_DIR" >/dev/null
+    rm -rf "$work"
 }
 trap cleanup EXIT
-if ! python tests/simulators/sims.py status >/dev/null; then
-    python tests/simulators/sims.py start
-    started_sims=1
-fi
 molecule test --all "$@"

@@ -226,6 +226,18 @@ phases:
       description: The state and progress changes seen while waiting, with elapsed seconds.
       type: list
       elements: dict
+    error:
+      description: C({fault, msg}) of a failed task, with the vSphere fault type and vSphere's own message.
+      type: dict
+    host_moid:
+      description: Check mode only. MoID of the target host of the planned phase (null for a storage-only phase).
+      type: str
+    datastore_moid:
+      description: Check mode only. MoID of the target datastore of the planned phase.
+      type: str
+    cross_vcenter:
+      description: Check mode only. Whether the planned phase crosses to another vCenter.
+      type: bool
 tasks:
   description: The phases started, as C({name, task, vcenter}) items to hand to M(longdistance.vmotion.vm_migration_info).
   returned: always

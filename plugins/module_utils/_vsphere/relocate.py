@@ -133,12 +133,12 @@ def pick_host(dest, cluster, datastores, prefer=None):
 
 
 def _default_pool(dest, host_parent, vmf, same_vc):
-    if same_vc and _same(host_parent, session_parent(dest, vmf["host"])):
+    if same_vc and _same(host_parent, _parent(dest, vmf["host"])):
         return vmf["pool"]
     return dest.call(getattr, host_parent, "resourcePool", what="reading the root resource pool")
 
 
-def session_parent(session, obj):
+def _parent(session, obj):
     return session.call(getattr, obj, "parent", what=f"reading the parent of {obj._moId}")
 
 

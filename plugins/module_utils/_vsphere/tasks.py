@@ -116,6 +116,6 @@ class TaskWaiter:
                 return facts
             delay = next(delays, None)
             if delay is None:
-                raise TaskTimeoutError(f"{what} did not finish within {self.timeout} s (task {facts['task']} is {facts['state']}, "
+                raise TaskTimeoutError(f"{what} did not finish within {self.timeout:.0f} s (task {facts['task']} is {facts['state']}, "
                                        f"progress {facts['progress']}); it keeps running in vSphere", task=facts["task"], obj=facts["entity"])
             self.sleep(delay)

@@ -101,10 +101,9 @@ func (s *server) setLinks(rw http.ResponseWriter, r *http.Request) {
 		writeJSON(rw, http.StatusBadRequest, map[string]string{"error": "invalid JSON body: " + err.Error()})
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	next := *s.cfg
-	fields := map[string]*float64{"wan_mbps": &next.wan.mbps, "wan_rtt_ms": &next.wan.rttMs, "lan_mbps": &next.lan.mbps, "lan_rtt_ms": &next.lan.rttMs}
+	w := s.world()
+	wan, lan := w.sched.links()
+	fields := map[string]*float64{"wan_mbps": &wan.mbps, "wan_rtt_ms": &wan.rttMs, "lan_mbps": &lan.mbps, "lan_rtt_ms": &lan.rttMs}
 	for k, v := range body {
 		f, ok := fields[k]
 		if !ok || v < 0 || (v == 0 && (k == "wan_mbps" || k == "lan_mbps")) {
@@ -113,13 +112,15 @@ func (s *server) setLinks(rw http.ResponseWriter, r *http.Request) {
 		}
 		*f = v
 	}
-	*s.cfg = next
-	writeJSON(rw, http.StatusOK, s.linksLocked())
+	w.sched.setLinks(wan, lan)
+	writeJSON(rw, http.StatusOK, s.links(w))
 }
 
-func (s *server) linksLocked() map[string]float64 {
-	return map[string]float64{"wan_mbps": s.cfg.wan.mbps, "wan_rtt_ms": s.cfg.wan.rttMs, "lan_mbps": s.cfg.lan.mbps,
-		"lan_rtt_ms": s.cfg.lan.rttMs, "time_scale": s.cfg.timeScale}
+// links reports the world's current links (reset restores the command line's).
+func (s *server) links(w *world) map[string]float64 {
+	wan, lan := w.sched.links()
+	return map[string]float64{"wan_mbps": wan.mbps, "wan_rtt_ms": wan.rttMs, "lan_mbps": lan.mbps,
+		"lan_rtt_ms": lan.rttMs, "time_scale": s.cfg.timeScale}
 }
 
 func (s *server) state() map[string]interface{} {
@@ -170,11 +171,8 @@ func (s *server) state() map[string]interface{} {
 		hosts = append(hosts, h)
 	}
 	sort.Slice(hosts, func(i, j int) bool { return hosts[i]["name"].(string) < hosts[j]["name"].(string) })
-	s.mu.Lock()
-	links := s.linksLocked()
-	s.mu.Unlock()
 	return map[string]interface{}{
-		"instance_uuid": s.cfg.uuid, "site": s.cfg.site, "links": links, "vms": vms, "hosts": hosts,
+		"instance_uuid": s.cfg.uuid, "site": s.cfg.site, "links": s.links(w), "vms": vms, "hosts": hosts,
 		"migrations": w.sched.snapshot(), "pending_faults": w.faults.pending(),
 	}
 }

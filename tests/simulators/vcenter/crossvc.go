@@ -48,20 +48,25 @@ func (vm *VM) crossVcenterMigration(spec types.VirtualMachineRelocateSpec) (*mig
 		return nil, invalidArgument("spec.service.url", "%s: invalid target URL %q", vm.Name, svc.Url)
 	}
 	src, srcDS := vm.currentHost(), vm.currentDatastore()
+	wan, _ := vm.w.sched.links()
 	m := &migration{vm: vm.Name, kind: "cross-vcenter", hostCost: map[string]int{src.Name: hostCostStorage},
-		dsCost: map[string]int{srcDS.Name: dsCostStorage}, link: vm.w.cfg.wan, linkKey: "wan:" + svc.Url, path: plainPath}
+		dsCost: map[string]int{srcDS.Name: dsCostStorage}, link: wan, linkKey: "wan:" + svc.Url, path: plainPath}
+	data := diskMbit(vm.diskKB())
+	if vm.poweredOn() {
+		data += memoryMbit(int64(vm.Config.Hardware.MemoryMB))
+	}
 	var target *remote
-	m.preflight = func() *simError {
+	m.preflight = func(s *scheduler) *simError {
 		r, err := vm.connectTarget(spec, cred, u)
 		if err != nil {
 			return err
 		}
 		target = r
-		if vm.poweredOn() {
-			m.dataMbit += memoryMbit(int64(vm.Config.Hardware.MemoryMB))
-		}
-		m.dataMbit += diskMbit(vm.diskKB())
-		if vm.w.gatewayRouted(src) && remoteRouted(r.host) {
+		routed := vm.w.gatewayRouted(src) && remoteRouted(r.host)
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		m.dataMbit = data
+		if routed {
 			m.path = isessionPath
 		}
 		return nil

@@ -93,6 +93,8 @@ func main() {
 		log.Fatalf("vcsim-ld: loading -cert/-key: %v", err)
 	}
 
+	stop := make(chan os.Signal, 1)
+	signal.Notify(stop, syscall.SIGTERM, syscall.SIGINT)
 	s, err := newServer(cfg, cert)
 	if err != nil {
 		log.Fatalf("vcsim-ld: %v", err)
@@ -101,8 +103,6 @@ func main() {
 	ready, _ := json.Marshal(readyLine{Ready: true, URL: s.sdkURL(), Port: s.port, InstanceUUID: cfg.uuid})
 	fmt.Println(string(ready))
 
-	stop := make(chan os.Signal, 1)
-	signal.Notify(stop, syscall.SIGTERM, syscall.SIGINT)
 	sig := <-stop
 	log.Printf("vcsim-ld: %v received, shutting down", sig)
 	s.close()

@@ -192,9 +192,10 @@ func (vm *VM) localMigration(spec types.VirtualMachineRelocateSpec) (*migration,
 		m.dsCost[srcDS.Name] = dsCostVmotion
 	}
 	srcSite, dstSite := vm.w.siteOf(src), vm.w.siteOf(p.host)
-	m.link, m.linkKey, m.path = vm.w.cfg.lan, "lan:"+srcSite, plainPath
+	wan, lan := vm.w.sched.links()
+	m.link, m.linkKey, m.path = lan, "lan:"+srcSite, plainPath
 	if srcSite != dstSite {
-		m.link, m.linkKey = vm.w.cfg.wan, "wan:"+pairKey(srcSite, dstSite)
+		m.link, m.linkKey = wan, "wan:"+pairKey(srcSite, dstSite)
 		if vm.w.gatewayRouted(src) && vm.w.gatewayRouted(p.host) {
 			m.path = isessionPath
 		}

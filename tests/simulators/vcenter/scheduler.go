@@ -35,7 +35,7 @@ type migration struct {
 	extraSec    float64 // injected slowness, modelled seconds
 	failAt      int     // progress at which an injected fault fires (0 = none)
 	failure     *simError
-	preflight   func() *simError // runs once admitted, before the transfer (cross-vCenter checks)
+	preflight   func(*scheduler) *simError // runs once admitted, before the transfer (cross-vCenter checks)
 	commit      func() *simError
 	admitted    chan struct{}
 	state       string
@@ -59,11 +59,26 @@ type scheduler struct {
 	history []*migration
 	hostUse map[string]int
 	dsUse   map[string]int
+	wan     link
+	lan     link
 	wg      sync.WaitGroup
 }
 
 func newScheduler(w *world) *scheduler {
-	return &scheduler{w: w, hostUse: map[string]int{}, dsUse: map[string]int{}}
+	return &scheduler{w: w, hostUse: map[string]int{}, dsUse: map[string]int{}, wan: w.cfg.wan, lan: w.cfg.lan}
+}
+
+// links returns the inter-site and intra-site links used by migrations planned now.
+func (s *scheduler) links() (wan, lan link) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.wan, s.lan
+}
+
+func (s *scheduler) setLinks(wan, lan link) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.wan, s.lan = wan, lan
 }
 
 func (s *scheduler) stop() { s.wg.Wait() }
@@ -156,14 +171,17 @@ func (s *scheduler) run(m *migration) {
 	case <-s.w.ctx.Done():
 		return
 	}
+	s.mu.Lock()
 	m.startedAt = time.Now()
+	started := m.startedAt
+	s.mu.Unlock()
 	setTask(m.task, []types.PropertyChange{
-		{Name: "info.startTime", Val: m.startedAt},
+		{Name: "info.startTime", Val: started},
 		{Name: "info.state", Val: types.TaskInfoStateRunning},
 	})
 	var err *simError
 	if m.preflight != nil {
-		err = m.preflight()
+		err = m.preflight(s)
 	}
 	if err == nil {
 		err = s.transfer(m)
@@ -173,22 +191,27 @@ func (s *scheduler) run(m *migration) {
 	}
 	s.mu.Lock()
 	m.finishedAt = time.Now()
+	m.result = "success"
+	if err != nil {
+		m.result = "error: " + err.msg
+	}
 	s.releaseLocked(m)
 	s.mu.Unlock()
 	if s.w.ctx.Err() != nil {
 		return
 	}
-	finishTask(m, err)
+	finishTask(m.task, err)
 }
 
 // transfer advances the migration tick by tick until all data has moved.
 func (s *scheduler) transfer(m *migration) *simError {
 	s.mu.Lock()
 	rate0 := m.path.rateMbps(m.link.mbps/float64(s.sharersLocked(m)), m.link.rttMs)
-	s.mu.Unlock()
 	m.nominalSec = m.extraSec + m.dataMbit/rate0
+	finished := m.dataMbit == 0 && m.extraSec == 0
+	s.mu.Unlock()
 	last := time.Now()
-	for m.doneMbit < m.dataMbit || m.extraDone < m.extraSec {
+	for !finished {
 		select {
 		case <-s.w.ctx.Done():
 			return newError(&types.RequestCanceled{}, "simulator reset while migrating %s", m.vm)
@@ -199,20 +222,13 @@ func (s *scheduler) transfer(m *migration) *simError {
 		last = now
 		s.mu.Lock()
 		rate := m.path.rateMbps(m.link.mbps/float64(s.sharersLocked(m)), m.link.rttMs)
-		s.mu.Unlock()
 		m.modelledSec += m.advance(dt, rate)
-		p := int32(1)
-		if m.nominalSec > 0 {
-			p = int32(99 * (m.extraDone + m.doneMbit/rate0) / m.nominalSec)
-		}
-		if p < 1 {
-			p = 1
-		}
-		if p > 99 {
-			p = 99
-		}
-		if p != m.progress {
-			m.progress = p
+		p := m.progressAt(rate0)
+		changed := p != m.progress
+		m.progress = p
+		finished = m.doneMbit >= m.dataMbit && m.extraDone >= m.extraSec
+		s.mu.Unlock()
+		if changed {
 			setTask(m.task, []types.PropertyChange{{Name: "info.progress", Val: p}})
 		}
 		if m.failure != nil && int(p) >= m.failAt {
@@ -220,6 +236,21 @@ func (s *scheduler) transfer(m *migration) *simError {
 		}
 	}
 	return nil
+}
+
+// progressAt is the task progress (1..99) of the work done, measured at the admission rate.
+func (m *migration) progressAt(rate0 float64) int32 {
+	p := int32(1)
+	if m.nominalSec > 0 {
+		p = int32(99 * (m.extraDone + m.doneMbit/rate0) / m.nominalSec)
+	}
+	if p < 1 {
+		p = 1
+	}
+	if p > 99 {
+		p = 99
+	}
+	return p
 }
 
 // advance moves the migration forward by up to dt modelled seconds at rate Mbit/s (injected
@@ -263,19 +294,17 @@ func setTask(t *simulator.Task, changes []types.PropertyChange) {
 	simulator.Map.WithLock(t, func() { simulator.Map.Update(t, changes) })
 }
 
-func finishTask(m *migration, err *simError) {
+func finishTask(task *simulator.Task, err *simError) {
 	state := types.TaskInfoStateSuccess
 	changes := []types.PropertyChange{{Name: "info.completeTime", Val: time.Now()}}
 	if err != nil {
 		state = types.TaskInfoStateError
 		changes = append(changes, types.PropertyChange{Name: "info.error", Val: err.localized()})
-		m.result = "error: " + err.msg
 	} else {
 		changes = append(changes, types.PropertyChange{Name: "info.progress", Val: int32(100)})
-		m.result = "success"
 	}
 	changes = append(changes, types.PropertyChange{Name: "info.state", Val: state})
-	setTask(m.task, changes)
+	setTask(task, changes)
 }
 
 // migrationState is one row of the admin state dump.

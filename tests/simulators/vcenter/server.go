@@ -108,7 +108,6 @@ type server struct {
 	mu       sync.Mutex
 	w        *world
 	sessions *sessionTracker
-	initial  config // the command line, restored by reset
 }
 
 func newServer(cfg *config, cert tls.Certificate) (*server, error) {
@@ -116,7 +115,7 @@ func newServer(cfg *config, cert tls.Certificate) (*server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("listen %s: %v", cfg.listen, err)
 	}
-	s := &server{cfg: cfg, port: ln.Addr().(*net.TCPAddr).Port, sessions: newSessionTracker(), initial: *cfg}
+	s := &server{cfg: cfg, port: ln.Addr().(*net.TCPAddr).Port, sessions: newSessionTracker()}
 	w, err := newWorld(cfg, ln.Addr().String())
 	if err != nil {
 		ln.Close()
@@ -149,7 +148,6 @@ func (s *server) reset() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.w.destroy()
-	*s.cfg = s.initial
 	w, err := newWorld(s.cfg, s.listener.Addr().String())
 	if err != nil {
 		return err

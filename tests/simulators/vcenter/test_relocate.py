@@ -52,6 +52,12 @@ def test_storage_vmotion_moves_files_and_lists(vcenter_sim):
     assert row["data_mbit"] == 0, "a relocate to the current placement moves nothing"
 
 
+def admission(sim, tasks) -> list:
+    """Scheduler states (queued/running/finished) of tasks; admission is decided when the call returns."""
+    rows = {m["task"]: m["state"] for m in sim.state()["migrations"]}
+    return [rows[t._moId] for t in tasks]
+
+
 def test_three_storage_vmotions_from_one_host_queue_the_third(vcenter_sim):
     si = vcenter_sim.connect()
     ds2 = lookup.datastore(si, "primary-ds2")
@@ -59,12 +65,11 @@ def test_three_storage_vmotions_from_one_host_queue_the_third(vcenter_sim):
     assert len(on_p1) == 3
     vcenter_sim.slow_migrations(extra_seconds=60, count=3)
     tasks = [vm.RelocateVM_Task(vim.vm.RelocateSpec(datastore=ds2)) for vm in on_p1]
-    states = [t.info.state for t in tasks]
-    assert states.count("running") == 2 and states[2] == "queued", states
-    assert tasks[2].info.progress is None
+    assert admission(vcenter_sim, tasks) == ["running", "running", "queued"]
+    assert tasks[2].info.state == "queued" and tasks[2].info.progress is None
     dump = {m["task"]: m for m in vcenter_sim.state()["migrations"]}
-    assert dump[tasks[2]._moId]["state"] == "queued"
     assert dump[tasks[0]._moId]["host_cost"] == {"esx-p1.lab.local": 4}
+    assert dump[tasks[0]._moId]["datastore_cost"] == {"primary-ds1": 16, "primary-ds2": 16}
     while tasks[2].info.state == "queued":
         time.sleep(0.02)
     assert "success" in (tasks[0].info.state, tasks[1].info.state), "the third starts only when a slot is free"
@@ -78,7 +83,7 @@ def test_vmotions_share_the_host_limit_of_eight(vcenter_sim):
     p1, p2 = lookup.host(si, "esx-p1.lab.local"), lookup.host(si, "esx-p2.lab.local")
     vcenter_sim.slow_migrations(extra_seconds=30, count=3)
     tasks = [vm.RelocateVM_Task(vim.vm.RelocateSpec(host=p2)) for vm in p1.vm]
-    assert [t.info.state for t in tasks].count("queued") == 0, "three vMotions (cost 1 each) fit the host limit"
+    assert admission(vcenter_sim, tasks) == ["running"] * 3, "three vMotions (cost 1 each) fit the host limit"
     for task in tasks:
         lookup.wait(task)
     assert len(p2.vm) == 6

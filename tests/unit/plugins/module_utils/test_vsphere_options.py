@@ -26,7 +26,7 @@ def wire(value):
 ])
 def test_value_is_typed_from_the_definition(option_type, flag, vmodl_name, xsd):
     value = typed_option_value(definition(option_type), flag)
-    assert type(value) is VmomiSupport.vmodlTypes[vmodl_name]
+    assert value.__class__ is VmomiSupport.vmodlTypes[vmodl_name]  # exact type: long is an int subclass
     assert xsd in wire(value)
 
 
@@ -39,7 +39,7 @@ def test_plain_int_would_be_sent_as_xsd_int():
 
 def test_unsupported_option_type_fails_naming_the_option():
     floating = vim.option.FloatOption(min=0.0, max=1.0, defaultValue=0.0, valueIsReadonly=False)
-    assert type(typed_option_value(definition(floating), True)) is VmomiSupport.vmodlTypes["float"]
+    assert typed_option_value(definition(floating), True).__class__ is VmomiSupport.vmodlTypes["float"]
     with pytest.raises(ValidationError, match="option Migrate.BindToVmknics has type OptionType"):
         typed_option_value(definition(vim.option.OptionType(valueIsReadonly=False)), True)
 

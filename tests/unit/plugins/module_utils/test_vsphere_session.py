@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import socket
+import threading
 
 import pytest
 from pyVmomi import vim
@@ -13,7 +14,7 @@ pytestmark = pytest.mark.vcenter_sim
 
 
 def params(sim, **overrides):
-    return dict(sim.conn_args, proxy_host=None, proxy_port=None, **overrides)
+    return {**sim.conn_args, "proxy_host": None, "proxy_port": None, **overrides}
 
 
 def free_port():
@@ -116,3 +117,78 @@ def test_failed_relogin_says_so(vcenter_sim):
         session.params["password"] = "changed-meanwhile"
         with pytest.raises(VSphereError, match="expired and logging in again as .* failed: "):
             lookup.by_name(session, "host", "esx-p1.lab.local")
+
+
+class ConnectProxy:
+    """A loopback HTTP CONNECT proxy that records the tunnels it opened (test double for proxy_host/proxy_port)."""
+
+    def __init__(self):
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.port = self.server.getsockname()[1]
+        self.tunnels = []
+        self.threads = [threading.Thread(target=self._serve, daemon=True)]
+        self.threads[0].start()
+
+    def _serve(self):
+        while True:
+            try:
+                client, _addr = self.server.accept()
+            except OSError:
+                return
+            worker = threading.Thread(target=self._tunnel, args=(client,), daemon=True)
+            self.threads.append(worker)
+            worker.start()
+
+    def _tunnel(self, client):
+        request = b""
+        while b"\r\n\r\n" not in request:
+            chunk = client.recv(4096)
+            if not chunk:
+                client.close()
+                return
+            request += chunk
+        target = request.split(b" ")[1].decode()
+        host, port = target.rsplit(":", 1)
+        assert host == "127.0.0.1", "the test proxy only tunnels to loopback"
+        self.tunnels.append(target)
+        upstream = socket.create_connection((host, int(port)), timeout=10)
+        client.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+        for src, dst in ((client, upstream), (upstream, client)):
+            threading.Thread(target=self._pipe, args=(src, dst), daemon=True).start()
+
+    @staticmethod
+    def _pipe(src, dst):
+        try:
+            while True:
+                data = src.recv(65536)
+                if not data:
+                    break
+                dst.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for sock in (src, dst):
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def close(self):
+        self.server.close()
+
+
+@pytest.fixture
+def proxy():
+    running = ConnectProxy()
+    yield running
+    running.close()
+
+
+def test_proxy_carries_the_session_and_the_thumbprint_probe(vcenter_sim, proxy):
+    target = f"127.0.0.1:{vcenter_sim.port}"
+    with vsession.Session(params(vcenter_sim, proxy_host="127.0.0.1", proxy_port=proxy.port)) as session:
+        assert session.content.about.instanceUuid == vcenter_sim.instance_uuid
+    assert target in proxy.tunnels
+    count = len(proxy.tunnels)
+    thumbprint = vsession.server_thumbprint("127.0.0.1", vcenter_sim.port, True, vcenter_sim.ca_path, "127.0.0.1", proxy.port)
+    assert thumbprint == vcenter_sim.thumbprint() and proxy.tunnels[count:] == [target]

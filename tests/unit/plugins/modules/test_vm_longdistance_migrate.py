@@ -165,9 +165,15 @@ def test_folder_and_uuid_lookup(vcenter_sim):
     assert vcenter_sim.vm_state("web-05")["folder"] == "moved"
 
 
-def test_cross_vcenter_combined_with_fallback_reason_then_idempotent(vcenter_pair):
-    primary, secondary = vcenter_pair.primary, vcenter_pair.secondary
-    dest = {key: value for key, value in secondary.conn_args.items()}
+@pytest.fixture
+def pair(vcenter_pair):
+    vcenter_pair.primary.set_link(wan_mbps=10000, wan_rtt_ms=0.5)  # keep the modelled WAN copy of 20-40 GB short
+    return vcenter_pair
+
+
+def test_cross_vcenter_combined_with_fallback_reason_then_idempotent(pair):
+    primary, secondary = pair.primary, pair.secondary
+    dest = dict(secondary.conn_args)
     result = migrate(primary, name="web-04", destination_vcenter=dest, cluster_name="Secondary-Cluster", datastore="secondary-ds1")
     assert result["changed"] is True, result
     assert result["strategy"] == "combined" and "is not reachable from source host esx-p2.lab.local" in result["fallback_reason"]
@@ -187,8 +193,8 @@ def test_cross_vcenter_combined_with_fallback_reason_then_idempotent(vcenter_pai
     assert again["changed"] is False and again["placement"]["vcenter_uuid"] == secondary.instance_uuid
 
 
-def test_cross_vcenter_from_flat_options_and_env(vcenter_pair, monkeypatch):
-    primary, secondary = vcenter_pair.primary, vcenter_pair.secondary
+def test_cross_vcenter_from_flat_options_and_env(pair, monkeypatch):
+    primary, secondary = pair.primary, pair.secondary
     monkeypatch.setenv("VMWARE_DEST_HOST", secondary.hostname)
     monkeypatch.setenv("VMWARE_DEST_PORT", str(secondary.port))
     monkeypatch.setenv("VMWARE_DEST_USER", secondary.username)
@@ -200,8 +206,8 @@ def test_cross_vcenter_from_flat_options_and_env(vcenter_pair, monkeypatch):
     assert result["changed"] is True and secondary.vm_state("web-02")["host"] == "esx-s2.lab.local"
 
 
-def test_cross_vcenter_needs_a_datastore_and_credentials(vcenter_pair):
-    primary, secondary = vcenter_pair.primary, vcenter_pair.secondary
+def test_cross_vcenter_needs_a_datastore_and_credentials(pair):
+    primary, secondary = pair.primary, pair.secondary
     no_ds = migrate(primary, name="web-02", destination_vcenter=dict(secondary.conn_args), cluster_name="Secondary-Cluster")
     assert no_ds["failed"] is True and no_ds["msg"] == "'datastore' is required to migrate to another vCenter"
     no_pw = migrate(primary, name="web-02", destination_hostname=secondary.hostname, destination_port=secondary.port,
@@ -211,3 +217,56 @@ def test_cross_vcenter_needs_a_datastore_and_credentials(vcenter_pair):
                        cluster_name="Secondary-Cluster", datastore="secondary-ds1")
     assert wrong_pw["failed"] is True and wrong_pw["fault"] == "vim.fault.InvalidLogin"
     assert not primary.state()["migrations"]
+
+
+def test_network_mapping_moves_the_nic_to_the_mapped_port_group(vcenter_sim):
+    assert vcenter_sim.vm_state("web-02")["networks"] == ["VM Network"]
+    result = migrate(vcenter_sim, name="web-02", esxi_hostname="esx-p1.lab.local", network_mapping=[dict(source="VM Network", target="vMotion")])
+    assert result["changed"] is True and [p["name"] for p in result["phases"]] == ["compute"]
+    assert vcenter_sim.vm_state("web-02")["networks"] == ["vMotion"]
+    again = migrate(vcenter_sim, name="web-02", esxi_hostname="esx-p1.lab.local", network_mapping=[dict(source="vMotion", target="vMotion")])
+    assert again["changed"] is False
+
+
+def test_destination_that_is_the_same_vcenter_is_a_local_move(vcenter_sim):
+    result = migrate(vcenter_sim, name="web-02", destination_vcenter=dict(vcenter_sim.conn_args), esxi_hostname="esx-p1.lab.local")
+    assert result["changed"] is True and result["phases"][0]["name"] == "compute"
+    assert result["placement"]["moid"] == result["placement_before"]["moid"]
+    assert migrations(vcenter_sim) == [("web-02", "vmotion")]
+
+
+def test_timeout_fails_clearly_and_the_task_keeps_running(vcenter_sim):
+    vcenter_sim.slow_migrations(extra_seconds=300)
+    result = migrate(vcenter_sim, name="web-04", esxi_hostname="esx-p1.lab.local", timeout=1)
+    assert result["failed"] is True and result["error_type"] == "TaskTimeoutError"
+    assert result["msg"].startswith("compute relocation of VM web-04 did not finish within 1")
+    assert result["phases"] == [dict(name="compute", task=result["task"], state="running")]
+    info = run_module("vm_migration_info", dict(vcenter_sim.conn_args, tasks=[result["task"]]))
+    assert info["tasks"][0]["state"] == "running"
+
+
+def test_session_expiring_while_waiting_is_renewed(vcenter_sim):
+    vcenter_sim.slow_migrations(extra_seconds=150)
+    outcome = {}
+    runner = threading.Thread(target=lambda: outcome.update(migrate(vcenter_sim, name="web-04", esxi_hostname="esx-p1.lab.local")))
+    runner.start()
+    try:
+        deadline = time.monotonic() + 20
+        while ("web-04", "vmotion") not in migrations(vcenter_sim) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert vcenter_sim.expire_sessions() >= 1
+    finally:
+        runner.join(60)
+    assert outcome["changed"] is True and outcome["phases"][0]["state"] == "success", outcome
+    assert placement_of(vcenter_sim, "web-04") == ("esx-p1.lab.local", ["primary-ds1"])
+
+
+def test_cluster_target_skips_hosts_in_maintenance_mode(vcenter_sim):
+    WaitForTask(find(vcenter_sim, vim.HostSystem, "esx-p2.lab.local").EnterMaintenanceMode_Task(timeout=0))
+    result = migrate(vcenter_sim, name="web-02", cluster_name="Primary-Cluster")
+    assert result["changed"] is True and result["placement"]["host"] == "esx-p1.lab.local"
+    assert placement_of(vcenter_sim, "web-02") == ("esx-p1.lab.local", ["primary-ds1"])
+    WaitForTask(find(vcenter_sim, vim.HostSystem, "esx-p1.lab.local").EnterMaintenanceMode_Task(timeout=0))
+    none_left = migrate(vcenter_sim, name="web-04", cluster_name="Primary-Cluster")
+    assert none_left["failed"] is True
+    assert none_left["msg"] == "cluster Primary-Cluster has no connected host outside maintenance mode that sees datastore(s) primary-ds1"

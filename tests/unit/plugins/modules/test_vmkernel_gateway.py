@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import pytest
+from ansible.module_utils.common import warnings
 from pyVmomi import vim
 
+from ansible_collections.longdistance.vmotion.plugins.module_utils._vsphere import netconfig
 from tests.conftest import run_module
 
 pytestmark = pytest.mark.vcenter_sim
@@ -144,3 +146,20 @@ def test_hosts_are_all_checked_before_the_first_write(vcenter_sim):
     result = run_module("vmkernel_gateway", args(vcenter_sim, cluster_name="Primary-Cluster", gateway=GW))
     assert result["failed"] is True and "host esx-p2.lab.local has no vmknic selected for vMotion" in result["msg"]
     assert hosts(vcenter_sim) == before
+
+
+def test_host_lacking_the_option_fails_or_warns(vcenter_sim, monkeypatch):
+    """The simulator's hosts all have Migrate.BindToVmknics; an option name they lack exercises the same path."""
+    monkeypatch.setattr(netconfig, "BIND_OPTION", "Migrate.BindToVmknicsLegacy")
+    before = hosts(vcenter_sim)
+    failed = run_module("vmkernel_gateway", args(vcenter_sim, esxi_hostname="esx-p1.lab.local", gateway=GW, bind_to_vmknics=True))
+    assert failed["failed"] is True
+    assert failed["msg"] == "host esx-p1.lab.local has no advanced option Migrate.BindToVmknicsLegacy; set missing_option=warn to skip it"
+    assert hosts(vcenter_sim) == before
+    warned = run_module("vmkernel_gateway", args(vcenter_sim, esxi_hostname="esx-p1.lab.local", gateway=GW, bind_to_vmknics=True,
+                                                 missing_option="warn"))
+    assert warned["changed"] is True
+    assert any("has no advanced option Migrate.BindToVmknicsLegacy" in text for text in warnings.get_warning_messages())
+    facts = warned["hosts"]["esx-p1.lab.local"]
+    assert facts["bind_to_vmknics_before"] is None and facts["bind_to_vmknics_after"] is None and facts["gateway_after"] == GW
+    assert hosts(vcenter_sim)["esx-p1.lab.local"]["options"] == before["esx-p1.lab.local"]["options"]

@@ -1,0 +1,269 @@
+"""The guide's full configuration of one BIG-IP, timed: first run, idempotent rerun, N devices in parallel.
+
+    .venv/bin/python benchmarks/site_setup.py [--latency 150] [--workers 1,2,4] [--out /tmp]
+
+The sequence is the one ``playbooks/site.yml`` runs on ``bigip-primary`` of the lab inventory
+(roles ``bigip_network``, ``bigip_gtm``, ``bigip_ltm_migration`` with the values of
+``inventories/lab``, on a simulator seeded like ``make sims`` does): VLAN, self IP, local
+endpoint, advertised route, discovery, remote endpoint, iSession profile, optimization policy,
+GTM data centers / monitor / servers / info read / pools / wide IP, LTM pool, iRule, iRule
+attachment, then one configuration save per role that changed something (the roles' handlers,
+run at the end of the play). Module runs are in-process (``run_module``), so the figures are the
+modules' own cost, without ansible-playbook's per-task overhead.
+
+Checks: one login and one logout per module run; the rerun changes nothing, sends zero writes
+and saves nothing. Parallel mode: N worker processes, each running first run + rerun against
+its own simulator (N simulator processes), all started together.
+"""
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+
+from _bench import REPO, BenchError, Deadline, Run, assert_no_writes, measure, simulators, table, warm_up, write_json
+
+SEED = os.path.join(REPO, "tests", "simulators", "bigip", "seeds", "lab-primary.json")
+IRULE = os.path.join(REPO, "roles", "bigip_ltm_migration", "files", "vmotion-irule.tcl")
+WORKER_TIMEOUT_S = 300.0
+
+# inventories/lab/group_vars/all/sites.yml, site "primary" (peer "secondary")
+LOCAL = {"vlan": "vmotion-vlan", "interface": "1.14", "self_ip": "10.133.57.236", "netmask": "255.255.255.0",
+         "route_alias": "vlan_1057", "subnet": "10.133.57.0", "members": [("10.133.39.11", 80), ("10.133.39.12", 80)]}
+PEER = {"self_ip": "10.133.58.236", "policy_host": "10.133.58.50", "virtual_address": "10.133.40.51", "virtual_port": 80}
+GTM_SITES = (("Local", "Local-BIG-IP", "10.133.39.250", "10.133.39.51:80", "Local_pool", False),
+             ("Remote", "Remote-BIG-IP", "10.133.40.250", "10.133.40.51:80", "Remote_pool", True))   # last: disabled on create
+WIDE_IP = "vmhttp.siterequest.com"
+
+
+@dataclass
+class Task:
+    role: str
+    module: str
+    args: dict
+
+
+def network_tasks() -> list[Task]:
+    """roles/bigip_network/tasks: network.yml, wom.yml, optimization.yml."""
+    role = "bigip_network"
+    return [Task(role, "bigip_vlan", {"name": LOCAL["vlan"], "partition": "Common",
+                                      "interfaces": [{"name": LOCAL["interface"], "tagged": False}]}),
+            Task(role, "bigip_selfip", {"name": "vmotion-self", "partition": "Common", "address": LOCAL["self_ip"],
+                                        "netmask": LOCAL["netmask"], "vlan": LOCAL["vlan"], "allow_service": ["none"]}),
+            Task(role, "bigip_wom_endpoint", {"type": "local", "address": LOCAL["self_ip"], "server_ssl": "serverssl",
+                                              "tunnel_port": 443, "create_isession_virtual": True}),
+            Task(role, "bigip_wom_advertised_route", {"name": LOCAL["route_alias"], "subnet": LOCAL["subnet"],
+                                                      "netmask": LOCAL["netmask"], "enabled": True}),
+            Task(role, "bigip_wom_discovery", {"allow_remote_discovery": True, "discover_remote": True, "auto_include": True}),
+            Task(role, "bigip_wom_endpoint", {"type": "remote", "address": PEER["self_ip"], "routing": "enabled", "tunnel_port": 443,
+                                              "server_ssl": "none", "enabled": True}),
+            Task(role, "bigip_isession_profile", {"name": "vmotion-isession", "partition": "Common", "parent": "isession",
+                                                  "deduplication": False, "reuse_connection": False}),
+            Task(role, "bigip_wom_policy", {"name": "vsphere-vmotion", "partition": "Common", "destination": PEER["policy_host"],
+                                            "destination_type": "host", "port": 8000, "lan_clients": True, "encrypt": True,
+                                            "vlans": [LOCAL["vlan"]], "isession_profile": "vmotion-isession"})]
+
+
+def gtm_tasks_before_pools() -> list[Task]:
+    """roles/bigip_gtm/tasks/main.yml up to the pools."""
+    role = "bigip_gtm"
+    tasks = [Task(role, "bigip_gtm_datacenter", {"name": dc, "partition": "Common"}) for dc, *_ in GTM_SITES]
+    tasks.append(Task(role, "bigip_gtm_monitor_http", {"name": "VM-http-monitor", "partition": "Common", "parent": "http"}))
+    tasks += [Task(role, "bigip_gtm_server", {"name": server, "partition": "Common", "datacenter": dc, "product": "bigip",
+                                              "addresses": [{"address": address}],
+                                              "virtual_servers": [{"name": "vmhttp_vs", "destination": destination}],
+                                              "monitors": ["VM-http-monitor"]})
+              for dc, server, address, destination, _, _ in GTM_SITES]
+    return tasks
+
+
+GTM_INFO = Task("bigip_gtm", "bigip_longdistance_info", {"gather_subset": ["gtm"]})   # first task of pools.yml
+
+
+def gtm_pool_tasks(existing_pools: set[str]) -> list[Task]:
+    """pools.yml (a new standby pool is created disabled) and the wide IP."""
+    role = "bigip_gtm"
+    tasks = []
+    for _, server, _, _, pool, disabled_on_create in GTM_SITES:
+        args = {"name": pool, "partition": "Common", "members": [{"server": server, "virtual_server": "vmhttp_vs"}],
+                "monitors": ["VM-http-monitor"]}
+        if disabled_on_create and "/Common/%s" % pool not in existing_pools:
+            args["enabled"] = False
+        tasks.append(Task(role, "bigip_gtm_pool", args))
+    tasks.append(Task(role, "bigip_gtm_wide_ip", {"name": WIDE_IP, "partition": "Common", "pool_lb_mode": "ratio", "enabled": True,
+                                                  "pools": [{"name": GTM_SITES[0][4], "order": 0}, {"name": GTM_SITES[1][4], "order": 1}]}))
+    return tasks
+
+
+def ltm_tasks() -> list[Task]:
+    """roles/bigip_ltm_migration/tasks/main.yml."""
+    role = "bigip_ltm_migration"
+    with open(IRULE, encoding="utf-8") as handle:
+        irule = handle.read()
+    members = [{"address": a, "port": p, "priority_group": 5} for a, p in LOCAL["members"]]
+    members.append({"address": PEER["virtual_address"], "port": PEER["virtual_port"], "priority_group": 1})
+    return [Task(role, "bigip_ltm_pool", {"name": "vmhttp_pool", "partition": "Common", "lb_method": "least-connections-node",
+                                          "priority_group_activation": 1, "members": members}),
+            Task(role, "bigip_ltm_irule", {"name": "vmotion-irule", "partition": "Common", "content": irule}),
+            Task(role, "bigip_ltm_virtual_rules", {"virtual": "vmhttp_vs", "partition": "Common", "rules": ["vmotion-irule"]})]
+
+
+ROLES = ("bigip_network", "bigip_gtm", "bigip_ltm_migration")
+
+
+def run_site(sim, label: str, deadline: Deadline) -> list[Run]:
+    """One site.yml run on ``sim``: every task, then the save handler of each role that changed something."""
+    runs: list[Run] = []
+
+    def do(task: Task) -> dict:
+        deadline.check("%s %s" % (label, task.module))
+        run, result = measure(sim, task.module, task.args, phase=task.role, label=label)
+        runs.append(run)
+        return result
+
+    for task in network_tasks() + gtm_tasks_before_pools():
+        do(task)
+    info = do(GTM_INFO)
+    existing = {pool["full_path"] for pool in info["gtm"]["pools"]}
+    for task in gtm_pool_tasks(existing) + ltm_tasks():
+        do(task)
+    for role in ROLES:
+        if any(r.changed for r in runs if r.phase == role):
+            do(Task("handler:" + role, "bigip_config_save", {}))
+    return runs
+
+
+@dataclass
+class Outcome:
+    """Figures of one site.yml run."""
+
+    label: str
+    module_runs: int
+    changed: int
+    requests: int
+    writes: int
+    saves: int
+    modules_wall_s: float
+    elapsed_s: float
+
+    @classmethod
+    def of(cls, label: str, runs: list[Run], elapsed_s: float) -> "Outcome":
+        return cls(label, len(runs), sum(r.changed for r in runs), sum(r.total for r in runs), sum(len(r.writes) for r in runs),
+                   sum(r.module == "bigip_config_save" for r in runs), sum(r.wall_s for r in runs), elapsed_s)
+
+    def row(self) -> list:
+        return [self.label, self.module_runs, self.changed, self.requests, self.writes, self.saves,
+                "%.2f" % self.modules_wall_s, "%.2f" % self.elapsed_s]
+
+
+def first_and_rerun(sim, tag: str, deadline: Deadline) -> tuple[Outcome, Outcome, list[Run]]:
+    start = time.perf_counter()
+    first = run_site(sim, tag + "first", deadline)
+    middle = time.perf_counter()
+    rerun = run_site(sim, tag + "rerun", deadline)
+    end = time.perf_counter()
+    for run in rerun:
+        assert_no_writes(run)
+        if run.changed:
+            raise BenchError("rerun: %s reported changed on %s" % (run.module, sim.name))
+    return Outcome.of(tag + "first", first, middle - start), Outcome.of(tag + "rerun", rerun, end - middle), first + rerun
+
+
+# -- parallel --------------------------------------------------------------------------------------
+
+def _worker(sim, index: int, budget_s: float, barrier, queue) -> None:
+    """Child process (fork): wait for the others, run first + rerun on its own simulator, report."""
+    sim.session = sim._new_session()   # pylint: disable=protected-access  # never share the parent's connections
+    try:
+        barrier.wait(WORKER_TIMEOUT_S)
+        start = time.perf_counter()
+        first, rerun, _ = first_and_rerun(sim, "w%d-" % index, Deadline(budget_s))
+        queue.put((index, None, first, rerun, time.perf_counter() - start))
+    except Exception as exc:  # pylint: disable=broad-except  # reported to the parent, which fails loudly
+        queue.put((index, "%s: %s" % (type(exc).__name__, exc), None, None, 0.0))
+
+
+def run_parallel(sims: list, budget_s: float) -> dict:
+    context = multiprocessing.get_context("fork")
+    barrier = context.Barrier(len(sims) + 1)
+    queue = context.Queue()
+    workers = [context.Process(target=_worker, args=(sim, i, budget_s, barrier, queue), daemon=True) for i, sim in enumerate(sims)]
+    for worker in workers:
+        worker.start()
+    try:
+        barrier.wait(WORKER_TIMEOUT_S)
+        start = time.perf_counter()
+        reports = [queue.get(timeout=WORKER_TIMEOUT_S) for _ in workers]
+        elapsed = time.perf_counter() - start
+    finally:
+        for worker in workers:
+            worker.join(10)
+            if worker.is_alive():
+                worker.terminate()
+                worker.join(10)
+    errors = [(index, error) for index, error, *_ in reports if error]
+    if errors:
+        raise BenchError("parallel worker(s) failed: %s" % errors)
+    firsts = [first for _, _, first, _, _ in reports]
+    reruns = [rerun for _, _, _, rerun, _ in reports]
+    return {"workers": len(sims), "elapsed_s": elapsed,
+            "worker_s": sorted(worker_s for *_, worker_s in reports),
+            "requests": sum(o.requests + r.requests for o, r in zip(firsts, reruns)),
+            "writes": sum(o.writes for o in firsts), "first_s": [o.elapsed_s for o in firsts], "rerun_s": [r.elapsed_s for r in reruns]}
+
+
+# -- main ------------------------------------------------------------------------------------------
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--latency", type=int, default=150, help="simulator latency per request in ms (default 150)")
+    parser.add_argument("--workers", default="1,2,4", help="comma-separated worker counts for the parallel runs (default 1,2,4; max 8)")
+    parser.add_argument("--budget", type=float, default=600.0, help="overall time budget in seconds (default 600)")
+    parser.add_argument("--out", default="/tmp", help="directory for the JSON results (default /tmp)")
+    args = parser.parse_args(argv)
+    args.workers = [int(v) for v in args.workers.split(",") if v.strip()]
+    if not 0 <= args.latency <= 1000 or any(not 1 <= n <= 8 for n in args.workers):
+        parser.error("latency must be 0..1000 ms and worker counts 1..8")
+    return args
+
+
+def main(argv: list[str]) -> int:
+    args = parse(argv)
+    deadline = Deadline(args.budget)
+    warm_up()
+    try:
+        with tempfile.TemporaryDirectory(prefix="ldv-bench-") as workdir:
+            with simulators(1, workdir, latency_ms=args.latency, seed=SEED, prefix="site") as (sim,):
+                first, rerun, runs = first_and_rerun(sim, "", deadline)
+            parallel = []
+            for count in args.workers:
+                deadline.check("%d parallel workers" % count)
+                remaining = args.budget - (time.monotonic() - deadline.start)
+                with simulators(count, workdir, latency_ms=args.latency, seed=SEED, prefix="par%d-" % count) as sims:
+                    parallel.append(run_parallel(sims, remaining))
+    except BenchError as exc:
+        print("BENCHMARK FAILED: %s" % exc, file=sys.stderr)
+        return 1
+    print("site.yml on one BIG-IP, simulator latency %d ms, %d CPUs\n" % (args.latency, os.cpu_count()))
+    print(table(["module", "role", "changed", "requests", "writes", "wall ms"],
+                [[r.module, r.phase, "yes" if r.changed else "no", r.total, len(r.writes), "%.0f" % (r.wall_s * 1000)]
+                 for r in runs if r.label == "first"]))
+    print()
+    print(table(["run", "module runs", "changed", "requests", "writes", "saves", "modules s", "elapsed s"], [first.row(), rerun.row()]))
+    print()
+    print(table(["workers (= devices)", "elapsed s (all done)", "per worker s (min..max)", "requests", "devices/min"],
+                [[p["workers"], "%.2f" % p["elapsed_s"], "%.2f..%.2f" % (p["worker_s"][0], p["worker_s"][-1]), p["requests"],
+                  "%.1f" % (60.0 * p["workers"] / p["elapsed_s"])] for p in parallel]))
+    path = write_json(args.out, "site_setup", {"latency_ms": args.latency, "first": vars(first), "rerun": vars(rerun),
+                                               "runs": [r.as_dict() for r in runs], "parallel": parallel})
+    print("\nAll checks passed: one login + one logout per module run, rerun with zero writes and no save.")
+    print("JSON: %s" % path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
