@@ -1,58 +1,115 @@
 #!/usr/bin/env bash
-# The lab demo (`make demo`) against the embedded simulators (docs/lab.md):
-#   1. start the simulators (tests/simulators/sims.py, .sims/) unless they are running;
-#   2. playbooks/site.yml -i inventories/lab: both sites set up as F5's deployment guide describes;
-#   3. playbooks/site.yml again: must change nothing;
-#   4. playbooks/migrate.yml (preflight checks, then DEMO_VMS, default web-01,web-02, from the primary
-#      to the secondary data center with GTM following), then again: must move and change nothing;
-#   5. playbooks/check_routing.yml: iSession routing enabled on every remote endpoint;
-#   6. stop the simulators it started (DEMO_KEEP_SIMS=1 leaves them running to explore).
-# Extra arguments go to every ansible-playbook call (e.g. -v).
+# The lab demo (`make demo`, which first runs scripts/bootstrap.sh and builds the vCenter simulator):
+#   1. start a fresh set of simulators in a private state directory (a running `make sims` set is left alone);
+#   2. playbooks/site.yml -i inventories/lab: both sites set up as in F5's deployment guide;
+#   3. playbooks/site.yml again: the recap must show no change (idempotence), else the demo fails;
+#   4. playbooks/preflight.yml, then playbooks/migrate.yml: web-01..web-04 move to the secondary data center,
+#      two at a time, GTM cutting over once half of them are there and sending all traffic there at the end;
+#   5. a simulated reboot of the secondary BIG-IP (after it discovered a third endpoint): playbooks/check_routing.yml
+#      must detect the disabled iSession routing (non-zero exit), -e fix=true re-enables it, a last check is clean;
+#   6. print where the migration report is; the simulators stop on exit (DEMO_KEEP_SIMS=1 leaves them running).
+# Extra arguments go to every ansible-playbook call (e.g. -v). DEMO_TIME_SCALE (default 20) speeds up the
+# simulated WAN transfers.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 
 INVENTORY=inventories/lab
-DEMO_VMS="${DEMO_VMS:-web-01,web-02}"
+PLAYBOOKS=(site preflight migrate check_routing)
+DEMO_VMS='["web-01", "web-02", "web-03", "web-04"]'
+REPORT_DIR="$ROOT/reports"
 
-for playbook in site migrate check_routing; do
+for playbook in "${PLAYBOOKS[@]}"; do
     [ -f "playbooks/$playbook.yml" ] || die "playbooks/$playbook.yml is missing"
 done
 [ -e "$INVENTORY" ] || die "$INVENTORY is missing"
 
+LDV_SIMS_DIR="$(mktemp -d "${TMPDIR:-/tmp}/ldv-demo.XXXXXX")"
+export LDV_SIMS_DIR ANSIBLE_FORCE_COLOR="${ANSIBLE_FORCE_COLOR:-true}"
 output="$(mktemp)"
 cleanup() {
+    if [ -n "${DEMO_KEEP_SIMS:-}" ]; then
+        log "simulators left running: python tests/simulators/sims.py status --dir $LDV_SIMS_DIR (stop with: stop --dir ...)"
+    else
+        python tests/simulators/sims.py stop --dir "$LDV_SIMS_DIR" >/dev/null || true
+        rm -rf "$LDV_SIMS_DIR"
+    fi
     rm -f "$output"
-    if [ -n "${started_sims:-}" ] && [ -z "${DEMO_KEEP_SIMS:-}" ]; then python tests/simulators/sims.py stop; fi
 }
 trap cleanup EXIT
-if ! python tests/simulators/sims.py status >/dev/null; then
-    python tests/simulators/sims.py start
-    started_sims=1
-fi
+step() {
+    printf '\n==== %s\n' "$*" >&2
+}
 
+step "1. starting fresh lab simulators ($LDV_SIMS_DIR)"
+python tests/simulators/sims.py start --dir "$LDV_SIMS_DIR" --time-scale "${DEMO_TIME_SCALE:-20}"
+
+# Runs a playbook with its output on the terminal and in $output; returns the playbook's exit code.
 play() {
     local playbook="$1"
     shift
     log "ansible-playbook playbooks/$playbook.yml -i $INVENTORY $*"
-    ansible-playbook "playbooks/$playbook.yml" -i "$INVENTORY" "$@" | tee "$output"
+    ansible-playbook "playbooks/$playbook.yml" -i "$INVENTORY" "$@" 2>&1 | tee "$output"
+    return "${PIPESTATUS[0]}"
 }
 
-# Fails when a host in the PLAY RECAP of the last play() reports changed > 0.
+# Fails when any host in the PLAY RECAP of the last output reports changed > 0.
 assert_unchanged() {
-    if grep -E '^[^ ].*: ok=[0-9]+ +changed=[1-9]' "$output"; then
-        die "the second run of $1 changed the hosts above: it is not idempotent"
+    local what="$1" recap
+    recap="$(sed -e 's/\x1b\[[0-9;]*m//g' "$output" | sed -n '/^PLAY RECAP/,$p')"
+    [ -n "$recap" ] || die "$what: no PLAY RECAP in the output"
+    if grep -E ': ok=[0-9]+ +changed=[1-9]' <<<"$recap"; then
+        die "$what changed the hosts above: it is not idempotent"
     fi
+    log "$what: no change on any host"
 }
 
-migration=(-e "vms=$DEMO_VMS" -e from_site=primary -e to_site=secondary)
+# POST to a simulated BIG-IP's admin API (test hooks of tests/simulators/bigip).
+bigip_admin() {
+    local site="$1" route="$2" body="$3"
+    python - "$LDV_SIMS_DIR/endpoints.json" "$site" "$route" "$body" <<'EOF'
+import json
+import sys
+
+import requests
+
+endpoints_path, site, route, body = sys.argv[1:]
+with open(endpoints_path, encoding="utf-8") as handle:
+    endpoints = json.load(handle)
+device = endpoints["bigip"][site]
+response = requests.post(f"{device['admin_url']}/{route}", json=json.loads(body), auth=(device["user"], device["password"]),
+                         verify=endpoints["ca_cert"], timeout=30)
+response.raise_for_status()
+print(f"bigip-{site} {route}: {response.text.strip()}")
+EOF
+}
+
+step "2. site set-up"
 play site "$@"
+
+step "3. site set-up again: must change nothing"
 play site "$@"
-assert_unchanged playbooks/site.yml
-play migrate "${migration[@]}" "$@"
-play migrate "${migration[@]}" "$@"
-assert_unchanged playbooks/migrate.yml
+assert_unchanged "second run of playbooks/site.yml"
+
+step "4. preflight, then the group migration (GTM cut-over at 50 %)"
+play preflight -e "{\"vms\": $DEMO_VMS, \"from_site\": \"primary\", \"to_site\": \"secondary\"}" "$@"
+play migrate -e "{\"vms\": $DEMO_VMS, \"from_site\": \"primary\", \"to_site\": \"secondary\"}" \
+    -e concurrency=2 -e threshold=50 -e poll_interval=2 -e "report_dir=$REPORT_DIR" "$@"
+report="$(sed -e 's/\x1b\[[0-9;]*m//g' "$output" | sed -n 's/^ *"Report: \(.*\.md\)",\{0,1\}$/\1/p' | tail -1)"
+[ -n "$report" ] && [ -f "$report" ] || die "migrate.yml printed no report path"
+
+step "5. a reboot of the secondary BIG-IP disables iSession routing on a discovered endpoint"
+bigip_admin secondary discover '{"address": "10.133.59.236"}'
+bigip_admin secondary reboot '{}'
+if play check_routing "$@"; then
+    die "check_routing.yml passed after the reboot: it did not detect the disabled iSession routing"
+fi
+log "check_routing.yml detected the drift (non-zero exit, as expected)"
+play check_routing -e fix=true "$@"
 play check_routing "$@"
-log "done: both sites configured (second run unchanged), $DEMO_VMS migrated to the secondary site" \
-    "(second run unchanged), iSession routing checked"
+
+step "6. done"
+log "sites configured (second run unchanged), preflight passed, web-01..web-04 migrated with GTM following,"
+log "iSession routing drift detected and fixed"
+log "migration report: $report (JSON next to it)"

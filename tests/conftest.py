@@ -58,7 +58,11 @@ def run_module(name: str, args: dict, check_mode: bool = False, diff: bool = Fal
     full_args.setdefault("_ansible_keep_remote_files", False)
 
     def _exit(self, **kwargs):
+        from ansible.module_utils.common.warnings import get_warning_messages
+
         kwargs.setdefault("changed", False)
+        if get_warning_messages():
+            kwargs["warnings"] = list(get_warning_messages())
         raise ModuleExit(json.loads(json.dumps(kwargs, default=str)))
 
     def _fail(self, msg, **kwargs):
@@ -66,6 +70,9 @@ def run_module(name: str, args: dict, check_mode: bool = False, diff: bool = Fal
         kwargs["msg"] = msg
         raise ModuleExit(json.loads(json.dumps(kwargs, default=str)))
 
+    from ansible.module_utils.common import warnings
+
+    warnings._global_warnings.clear()  # one module run's warnings only
     orig_exit, orig_fail = basic.AnsibleModule.exit_json, basic.AnsibleModule.fail_json
     basic.AnsibleModule.exit_json, basic.AnsibleModule.fail_json = _exit, _fail
     try:

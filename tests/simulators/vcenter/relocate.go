@@ -201,6 +201,13 @@ func (vm *VM) localMigration(spec types.VirtualMachineRelocateSpec) (*migration,
 		}
 	}
 	m.commit = func() *simError { return vm.commitLocal(p, spec.DeviceChange) }
+	if hostMove && vm.poweredOn() {
+		for _, h := range []*simulator.HostSystem{src, p.host} {
+			if !vm.w.migrateEnabled(h) {
+				return nil, newError(&types.MigrationDisabled{}, "vMotion of %s is disabled on host %s (Migrate.Enabled = 0)", vm.Name, h.Name)
+			}
+		}
+	}
 	if !mounted(p.ds, p.host.Self) {
 		m.dataMbit = 0
 		m.commit = func() *simError {
@@ -208,6 +215,17 @@ func (vm *VM) localMigration(spec types.VirtualMachineRelocateSpec) (*migration,
 		}
 	}
 	return m, nil
+}
+
+// migrateEnabled reads the host's Migrate.Enabled advanced option.
+func (w *world) migrateEnabled(h *simulator.HostSystem) bool {
+	hs := w.hosts[h.Self.Value]
+	if hs == nil {
+		return true
+	}
+	var v interface{}
+	simulator.Map.WithLock(hs.opts, func() { v = hs.opts.value("Migrate.Enabled") })
+	return v != int64(0)
 }
 
 func pairKey(a, b string) string {

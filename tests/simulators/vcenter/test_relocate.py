@@ -4,7 +4,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from pyVmomi import vim, vmodl
+from pyVmomi import VmomiSupport, vim, vmodl
 
 from tests.simulators.vcenter import lookup
 
@@ -179,3 +179,15 @@ def test_second_relocate_of_a_migrating_vm_is_refused(vcenter_sim):
     assert err.value.task == first
     lookup.wait(first)
     assert [d.name for d in vm.datastore] == ["primary-ds2"]
+
+
+def test_vmotion_refused_when_migrate_disabled(vcenter_sim):
+    si = vcenter_sim.connect()
+    p2 = lookup.host(si, "esx-p2.lab.local")
+    p2.configManager.advancedOption.UpdateOptions(changedValue=[vim.option.OptionValue(
+        key="Migrate.Enabled", value=VmomiSupport.vmodlTypes["long"](0))])
+    vm = lookup.host(si, "esx-p1.lab.local").vm[0]
+    with pytest.raises(vim.fault.MigrationDisabled) as err:
+        vm.RelocateVM_Task(vim.vm.RelocateSpec(host=p2))
+    assert "esx-p2.lab.local" in err.value.msg and vm.runtime.host.name == "esx-p1.lab.local"
+    lookup.wait(vm.RelocateVM_Task(vim.vm.RelocateSpec(datastore=lookup.datastore(si, "primary-ds2"))))

@@ -1,0 +1,97 @@
+"""playbooks/migrate.yml run the way AWX runs a job template: through ansible-runner, against the lab simulators.
+
+AWX hands a job to ansible-runner with a private data directory (project, inventory, extra variables, credential
+environment) and reads back the job's status, return code and the ``set_stats`` artifact of the
+``playbook_on_stats`` event. These tests do the same with ansible-runner's Python API and assert what AWX would see:
+the first run moves the VM and reports it in ``migrate_summary``; the second run of the same job moves nothing and
+changes nothing.
+"""
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from tests.simulators import sims
+
+ansible_runner = pytest.importorskip("ansible_runner")
+
+pytestmark = [pytest.mark.bigip_sim, pytest.mark.vcenter_sim, pytest.mark.slow,
+              pytest.mark.skipif(not os.path.isfile(sims.BIGIP_SERVER), reason="BIG-IP simulator is not written yet"),
+              pytest.mark.skipif(not os.access(sims.VCSIM, os.X_OK), reason="vCenter simulator binary is not built (make vcsim)")]
+
+REPO = sims.REPO
+COLLECTIONS = os.path.join(REPO, ".venv", "collections")
+VM = "web-06"
+MIGRATION = {"vm": VM, "from_site": "primary", "to_site": "secondary", "poll_interval": 1}
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """A fresh set of the four lab simulators in a private state directory, stopped after the module."""
+    state_dir = str(tmp_path_factory.mktemp("sims"))
+    try:
+        yield sims.start(state_dir)
+    finally:
+        sims.stop(state_dir)
+
+
+@pytest.fixture(scope="module")
+def job(lab, tmp_path_factory):
+    """Runs one playbook as an AWX job would; returns (runner, artifact data of the stats event)."""
+    state_dir = os.path.dirname(lab["ca_cert"])
+    reports = str(tmp_path_factory.mktemp("reports"))
+
+    def run(playbook: str, ident: str, extravars: dict | None = None):
+        private = str(tmp_path_factory.mktemp(ident))
+        runner = ansible_runner.run(
+            private_data_dir=private, project_dir=REPO, playbook=f"playbooks/{playbook}.yml",
+            inventory=os.path.join(REPO, "inventories", "lab"), ident=ident, quiet=True,
+            extravars=dict(extravars or {}, report_dir=reports),
+            # What AWX puts in env/envvars: the credentials' injections; here the lab's endpoints file.
+            envvars={"LDV_SIMS_DIR": state_dir, "ANSIBLE_COLLECTIONS_PATH": COLLECTIONS, "ANSIBLE_FORCE_COLOR": "false"},
+            settings={"job_timeout": 600})
+        stats = [event for event in runner.events if event["event"] == "playbook_on_stats"]
+        artifact = stats[-1]["event_data"].get("artifact_data", {}) if stats else {}
+        return runner, artifact, reports
+
+    return run
+
+
+def stdout_tail(runner) -> str:
+    return "".join(runner.stdout.readlines()[-60:])
+
+
+def test_migrate_job_moves_the_vm_and_sets_the_summary_artifact(job):
+    site, _, _ = job("site", "site")
+    assert (site.status, site.rc) == ("successful", 0), stdout_tail(site)
+
+    runner, artifact, reports = job("migrate", "migrate-1", MIGRATION)
+
+    assert (runner.status, runner.rc) == ("successful", 0), stdout_tail(runner)
+    summary = artifact["migrate_summary"]
+    assert summary["status"] == "success"
+    assert summary["mode"] == "single"
+    assert summary["moved"] == [VM] and summary["skipped"] == [] and summary["failed"] == []
+    assert (summary["from_site"], summary["to_site"]) == ("primary", "secondary")
+    # A single VM: GTM goes straight to all traffic on the target pool, on both GTM devices.
+    assert summary["gtm_stage"] == "all"
+    assert summary["gtm_changes"] == 2
+    with open(summary["report"]["json"], encoding="utf-8") as handle:
+        report = json.load(handle)
+    assert os.path.dirname(summary["report"]["json"]) == reports
+    assert [vm["name"] for vm in report["vms"]] == [VM]
+    assert report["vms"][0]["placement"]["datacenter"] == "Secondary"
+    assert [change["ratios_after"] for change in report["gtm_changes"]] == [{"Local_pool": 0, "Remote_pool": 1}] * 2
+    assert os.path.isfile(summary["report"]["markdown"])
+
+
+def test_second_run_of_the_same_job_changes_nothing(job):
+    runner, artifact, _ = job("migrate", "migrate-2", MIGRATION)
+
+    assert (runner.status, runner.rc) == ("successful", 0), stdout_tail(runner)
+    assert runner.stats["changed"] == {}, runner.stats
+    summary = artifact["migrate_summary"]
+    assert summary["moved"] == [] and summary["skipped"] == [VM]
+    assert summary["gtm_changes"] == 0
