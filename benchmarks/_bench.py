@@ -109,11 +109,28 @@ def measure(sim: BigipSim, module: str, args: dict, phase: str, label: str | Non
     wall = time.perf_counter() - start
     if result.get("failed"):
         raise BenchError("%s (%s) failed on %s: %s" % (module, phase, sim.name, result.get("msg")))
-    run = summarize(label or module, module, phase, sim.latency_ms, check_mode, result, wall, sim.requests_log())
+    run = summarize(label or module, module, phase, sim.latency_ms, check_mode, result, wall, settled_log(sim))
     assert_one_session(run)
     if check_mode:
         assert_no_writes(run)
     return run, result
+
+
+def settled_log(sim: BigipSim, pause_s: float = 0.05, limit_s: float = 2.0) -> list[dict]:
+    """The request log once it stops growing.
+
+    The simulator records a request after sending its reply, so a read right after the module
+    returns can miss the last request (the logout) on a loaded machine.
+    """
+    log = sim.requests_log()
+    end = time.monotonic() + limit_s
+    while time.monotonic() < end:
+        time.sleep(pause_s)
+        again = sim.requests_log()
+        if len(again) == len(log):
+            return again
+        log = again
+    return log
 
 
 def assert_one_session(run: Run) -> None:
@@ -162,7 +179,9 @@ def table(headers: list[str], rows: list[list]) -> str:
 
 
 def machine() -> dict:
-    return {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()}
+    """The machine, with its load average: other work on the host skews wall times (not request counts)."""
+    return {"cpus": os.cpu_count(), "loadavg": [round(v, 2) for v in os.getloadavg()], "python": platform.python_version(),
+            "platform": platform.platform()}
 
 
 def write_json(out_dir: str, name: str, payload: dict) -> str:

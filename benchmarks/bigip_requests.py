@@ -28,7 +28,7 @@ import tempfile
 from dataclasses import dataclass, field
 from typing import Callable
 
-from _bench import REPO, BenchError, Deadline, Run, assert_no_writes, measure, set_latency, simulators, table, warm_up, write_json
+from _bench import REPO, BenchError, Deadline, Run, assert_no_writes, machine, measure, set_latency, simulators, table, warm_up, write_json
 
 TESTS = os.path.join(REPO, "tests", "unit", "plugins", "modules")
 sys.path.insert(0, TESTS)   # the module tests import their helpers as ``from bigip_crud import ...``
@@ -232,7 +232,7 @@ def main(argv: list[str]) -> int:
     print(table(["lat ms", "phase", "runs", "requests", "median/run", "writes", "wall s"], summary(runs)))
     path = write_json(options.out, "bigip_requests", {"latencies_ms": options.latencies, "runs": [r.as_dict() for r in runs]})
     print("\nAll checks passed: one login + one logout per run, zero writes on noop and check mode.")
-    print("JSON: %s" % path)
+    print("JSON: %s (load average at the end: %s)" % (path, machine()["loadavg"]))
     return 0
 
 

@@ -32,8 +32,9 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 
-from _bench import REPO, BenchError, CONFIG_PREFIX, LOGIN, TOKEN_PREFIX, is_write, set_latency, simulators, table, write_json
+from _bench import REPO, BenchError, CONFIG_PREFIX, LOGIN, TOKEN_PREFIX, is_write, machine, set_latency, settled_log, simulators, table, write_json
 from tests.conftest import COLLECTIONS_ROOT, run_module
+from tests.simulators.bigip.harness import SimulatorError
 
 PLAYBOOK_TIMEOUT_S = 180
 WIDE_IP = "vmhttp.siterequest.com"
@@ -124,15 +125,17 @@ def run_task(impl: Impl, sim, module: str, args: dict, workdir: str) -> tuple[di
 def wide_ip_pools(sim) -> list | None:
     try:
         body = sim.peek(WIDE_IP_PATH)
-    except Exception:  # pylint: disable=broad-except  # absent: the peek answers 404
-        return None
+    except SimulatorError as exc:
+        if ": 404 " in str(exc):
+            return None
+        raise
     return [[p["name"], p.get("order"), p.get("ratio")] for p in body.get("pools", [])]
 
 
 def measure_op(impl: Impl, sim, label: str, module: str, args: dict, workdir: str) -> dict:
     sim.clear_log()
     result, wall = run_task(impl, sim, module, args, workdir)
-    log = sim.requests_log()
+    log = settled_log(sim)
     calls = [[e["method"], e["path"], e["status"]] for e in log]
     config = Counter(e["method"] for e in log if e["path"].startswith(CONFIG_PREFIX))
     span = (log[-1]["time"] - log[0]["time"] + sim.latency_ms / 1000.0) if log else 0.0
@@ -192,13 +195,13 @@ def main(argv: list[str]) -> int:
                   COLLECTIONS_ROOT, "longdistance.vmotion")]
     try:
         results = run_all(impls, args.latency)
-    except (BenchError, subprocess.TimeoutExpired) as exc:
+    except (BenchError, SimulatorError, subprocess.TimeoutExpired) as exc:
         print("BENCHMARK FAILED: %s" % exc, file=sys.stderr)
         return 1
     print(table(["lat ms", "collection", "module", "operation", "changed", "requests", "login", "logout", "GET", "writes",
                  "REST s", "playbook s", "wide IP pools after [name, order, ratio] / error"], rows(results)))
     path = write_json(args.out, "f5_compare", {"latencies_ms": args.latency, "results": results})
-    print("\nJSON (every request, with the bodies of the writes): %s" % path)
+    print("\nJSON (every request, with the bodies of the writes): %s (load average at the end: %s)" % (path, machine()["loadavg"]))
     return 0
 
 

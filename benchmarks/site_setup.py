@@ -25,7 +25,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 
-from _bench import REPO, BenchError, Deadline, Run, assert_no_writes, measure, simulators, table, warm_up, write_json
+from _bench import REPO, BenchError, Deadline, Run, assert_no_writes, machine, measure, simulators, table, warm_up, write_json
 
 SEED = os.path.join(REPO, "tests", "simulators", "bigip", "seeds", "lab-primary.json")
 IRULE = os.path.join(REPO, "roles", "bigip_ltm_migration", "files", "vmotion-irule.tcl")
@@ -261,7 +261,7 @@ def main(argv: list[str]) -> int:
     path = write_json(args.out, "site_setup", {"latency_ms": args.latency, "first": vars(first), "rerun": vars(rerun),
                                                "runs": [r.as_dict() for r in runs], "parallel": parallel})
     print("\nAll checks passed: one login + one logout per module run, rerun with zero writes and no save.")
-    print("JSON: %s" % path)
+    print("JSON: %s (load average at the end: %s)" % (path, machine()["loadavg"]))
     return 0
 
 

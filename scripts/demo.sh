@@ -96,8 +96,8 @@ step "4. preflight, then the group migration (GTM cut-over at 50 %)"
 play preflight -e "{\"vms\": $DEMO_VMS, \"from_site\": \"primary\", \"to_site\": \"secondary\"}" "$@"
 play migrate -e "{\"vms\": $DEMO_VMS, \"from_site\": \"primary\", \"to_site\": \"secondary\"}" \
     -e concurrency=2 -e threshold=50 -e poll_interval=2 -e "report_dir=$REPORT_DIR" "$@"
-report="$(sed -e 's/\x1b\[[0-9;]*m//g' "$output" | sed -n 's/^ *"Report: \(.*\.md\)",\{0,1\}$/\1/p' | tail -1)"
-[ -n "$report" ] && [ -f "$report" ] || die "migrate.yml printed no report path"
+report="$(find "$REPORT_DIR" -name 'migration-*.md' -newer "$LDV_SIMS_DIR/endpoints.json" -printf '%T@ %p\n' | sort -n | tail -1 | cut -d' ' -f2-)"
+[ -n "$report" ] || die "migrate.yml wrote no report in $REPORT_DIR"
 
 step "5. a reboot of the secondary BIG-IP disables iSession routing on a discovered endpoint"
 bigip_admin secondary discover '{"address": "10.133.59.236"}'

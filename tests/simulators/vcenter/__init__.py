@@ -1,0 +1,1 @@
+"""vCenter simulator (vcsim-ld, Go, extends govmomi vcsim): harness, pyVmomi helpers and tests; see README.md."""
