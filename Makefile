@@ -48,5 +48,5 @@ demo: bootstrap $(VCSIM)
 
 clean:
 	if [ -x $(PYTHON) ] && [ -f tests/simulators/sims.py ]; then $(PYTHON) tests/simulators/sims.py stop; fi
-	rm -rf .sims tests/output dist .pytest_cache $(VCSIM)
+	rm -rf .sims reports tests/output dist .pytest_cache $(VCSIM)
 	find . -path ./.venv -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +

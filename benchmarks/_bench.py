@@ -116,7 +116,7 @@ def measure(sim: BigipSim, module: str, args: dict, phase: str, label: str | Non
     return run, result
 
 
-def settled_log(sim: BigipSim, pause_s: float = 0.05, limit_s: float = 2.0) -> list[dict]:
+def settled_log(sim: BigipSim, pause_s: float = 0.02, limit_s: float = 2.0) -> list[dict]:
     """The request log once it stops growing.
 
     The simulator records a request after sending its reply, so a read right after the module

@@ -153,10 +153,13 @@ def all_cases() -> list[Case]:
 
 # -- running ---------------------------------------------------------------------------------------
 
-def run_case(sim, case: Case, deadline: Deadline) -> list[Run]:
-    sim.reset()
+def run_case(sim, case: Case, latency_ms: int, deadline: Deadline) -> list[Run]:
+    """Factory state (latency 0), the case's prerequisites, then its steps at ``latency_ms``."""
+    sim.reset()   # also puts the latency back to the start value (0)
+    sim.latency_ms = 0
     if case.setup is not None:
         case.setup(sim)
+    set_latency(sim, latency_ms)
     runs = []
     for step in case.steps:
         deadline.check("%s %s" % (case.label, step.phase))
@@ -177,9 +180,8 @@ def run_all(options: Options) -> list[Run]:
     runs: list[Run] = []
     with tempfile.TemporaryDirectory(prefix="ldv-bench-") as workdir, simulators(1, workdir) as (sim,):
         for latency in options.latencies:
-            set_latency(sim, latency)
             for case in cases:
-                runs.extend(run_case(sim, case, deadline))
+                runs.extend(run_case(sim, case, latency, deadline))
     return runs
 
 

@@ -213,7 +213,8 @@ def run_parallel(sims: list, budget_s: float) -> dict:
     return {"workers": len(sims), "elapsed_s": elapsed,
             "worker_s": sorted(worker_s for *_, worker_s in reports),
             "requests": sum(o.requests + r.requests for o, r in zip(firsts, reruns)),
-            "writes": sum(o.writes for o in firsts), "first_s": [o.elapsed_s for o in firsts], "rerun_s": [r.elapsed_s for r in reruns]}
+            "writes": sum(o.writes for o in firsts), "modules_s": sorted(o.modules_wall_s + r.modules_wall_s for o, r in zip(firsts, reruns)),
+            "first_s": [o.elapsed_s for o in firsts], "rerun_s": [r.elapsed_s for r in reruns]}
 
 
 # -- main ------------------------------------------------------------------------------------------
@@ -255,9 +256,10 @@ def main(argv: list[str]) -> int:
     print()
     print(table(["run", "module runs", "changed", "requests", "writes", "saves", "modules s", "elapsed s"], [first.row(), rerun.row()]))
     print()
-    print(table(["workers (= devices)", "elapsed s (all done)", "per worker s (min..max)", "requests", "devices/min"],
-                [[p["workers"], "%.2f" % p["elapsed_s"], "%.2f..%.2f" % (p["worker_s"][0], p["worker_s"][-1]), p["requests"],
-                  "%.1f" % (60.0 * p["workers"] / p["elapsed_s"])] for p in parallel]))
+    print(table(["workers (= devices)", "elapsed s (all done)", "per worker s (min..max)", "modules s (min..max)", "requests", "devices/min"],
+                [[p["workers"], "%.2f" % p["elapsed_s"], "%.2f..%.2f" % (p["worker_s"][0], p["worker_s"][-1]),
+                  "%.2f..%.2f" % (p["modules_s"][0], p["modules_s"][-1]), p["requests"], "%.1f" % (60.0 * p["workers"] / p["elapsed_s"])]
+                 for p in parallel]))
     path = write_json(args.out, "site_setup", {"latency_ms": args.latency, "first": vars(first), "rerun": vars(rerun),
                                                "runs": [r.as_dict() for r in runs], "parallel": parallel})
     print("\nAll checks passed: one login + one logout per module run, rerun with zero writes and no save.")

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/vmware/govmomi/simulator"
 )
@@ -20,6 +21,9 @@ import (
 //	POST /sim/admin/sessions/expire       expire every current session now
 //	POST /sim/admin/link                  {"wan_mbps": 45, "wan_rtt_ms": 100} (also lan_mbps, lan_rtt_ms)
 //	GET  /sim/admin/wan-model?data_mbit=8589.9&mbps=45&rtt_ms=100   modelled seconds per path (calculator)
+//	GET  /sim/admin/calls                 write calls received since reset/clear: [{"method","type","moid","time","fault"}]
+//	POST /sim/admin/calls/clear           empty that log
+//	POST /sim/admin/hosts/<name>/options/remove   {"key": "Migrate.BindToVmknics"}: the host lacks that option until reset
 const adminPrefix = "/sim/admin/"
 
 const maxFaultCount = 100
@@ -33,6 +37,10 @@ func (s *server) admin(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	route := r.Method + " " + r.URL.Path[len(adminPrefix):]
+	if host, ok := hostOptionRoute(route); ok {
+		s.removeHostOption(rw, r, host)
+		return
+	}
 	switch route {
 	case "GET state":
 		writeJSON(rw, http.StatusOK, s.state())
@@ -71,9 +79,55 @@ func (s *server) admin(rw http.ResponseWriter, r *http.Request) {
 		s.setLinks(rw, r)
 	case "GET wan-model":
 		wanModel(rw, r)
+	case "GET calls":
+		writeJSON(rw, http.StatusOK, s.world().calls.snapshot())
+	case "POST calls/clear":
+		writeJSON(rw, http.StatusOK, map[string]int{"cleared": s.world().calls.clear()})
 	default:
 		writeJSON(rw, http.StatusNotFound, map[string]string{"error": "no admin route " + route})
 	}
+}
+
+// hostOptionRoute extracts <name> from "POST hosts/<name>/options/remove".
+func hostOptionRoute(route string) (string, bool) {
+	const prefix, suffix = "POST hosts/", "/options/remove"
+	if !strings.HasPrefix(route, prefix) || !strings.HasSuffix(route, suffix) || len(route) <= len(prefix)+len(suffix) {
+		return "", false
+	}
+	return route[len(prefix) : len(route)-len(suffix)], true
+}
+
+// removeHostOption makes one host lack an advanced option (definition and value) until reset.
+func (s *server) removeHostOption(rw http.ResponseWriter, r *http.Request, name string) {
+	var body struct {
+		Key string `json:"key"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&body); err != nil || body.Key == "" {
+		writeJSON(rw, http.StatusBadRequest, map[string]string{"error": `the body must be {"key": "<option key>"}`})
+		return
+	}
+	hs := s.world().hostByName(name)
+	if hs == nil {
+		writeJSON(rw, http.StatusNotFound, map[string]string{"error": fmt.Sprintf("no host %q in this vCenter", name)})
+		return
+	}
+	var err error
+	simulator.Map.WithLock(hs.opts, func() { err = hs.opts.remove(body.Key) })
+	if err != nil {
+		writeJSON(rw, http.StatusNotFound, map[string]string{"error": err.Error()})
+		return
+	}
+	writeJSON(rw, http.StatusOK, map[string]string{"host": name, "removed": body.Key})
+}
+
+// hostByName finds a lab host of this world by its name.
+func (w *world) hostByName(name string) *hostState {
+	for _, hs := range w.hosts {
+		if hs.opts.hostName == name {
+			return hs
+		}
+	}
+	return nil
 }
 
 func checkCount(n int) error {

@@ -10,7 +10,6 @@ import (
 	"net/url"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/vmware/govmomi/object"
 	"github.com/vmware/govmomi/property"
@@ -23,7 +22,6 @@ import (
 
 // remote is a logged-in session on the target vCenter of a cross-vCenter relocation.
 type remote struct {
-	ctx    context.Context
 	client *vim25.Client
 	host   mo.HostSystem
 	ds     mo.Datastore
@@ -97,7 +95,7 @@ func normalizeThumbprint(s string) string {
 // verifyPeer checks the target's certificate against sslThumbprint, or against -ca when no
 // thumbprint was given, as vCenter refuses an untrusted peer.
 func (vm *VM) verifyPeer(u *url.URL, want string) *simError {
-	conn, err := tls.DialWithDialer(&net.Dialer{Timeout: 10 * time.Second}, "tcp", u.Host, &tls.Config{InsecureSkipVerify: true}) //nolint:gosec // verified below
+	conn, err := tls.DialWithDialer(&net.Dialer{Timeout: vm.w.cfg.targetTimeout}, "tcp", u.Host, &tls.Config{InsecureSkipVerify: true}) //nolint:gosec // verified below
 	if err != nil {
 		return newError(&types.HostConnectFault{}, "cannot connect to target vCenter %s: %v", u.Host, err)
 	}
@@ -128,14 +126,20 @@ func (vm *VM) verifyPeer(u *url.URL, want string) *simError {
 	return nil
 }
 
+// targetCalls is the context of one group of calls to the target: bounded by -target-timeout
+// and cancelled by a reset. The modelled transfer between the groups is not bounded.
+func (vm *VM) targetCalls() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(vm.w.ctx, vm.w.cfg.targetTimeout)
+}
+
 // connectTarget logs into the target, checks its instanceUuid and resolves the placement.
 func (vm *VM) connectTarget(spec types.VirtualMachineRelocateSpec, cred *types.ServiceLocatorNamePassword, u *url.URL) (*remote, *simError) {
 	svc := spec.Service
 	if err := vm.verifyPeer(u, svc.SslThumbprint); err != nil {
 		return nil, err
 	}
-	ctx, cancel := context.WithTimeout(vm.w.ctx, 30*time.Second)
-	go func() { <-vm.w.ctx.Done(); cancel() }()
+	ctx, cancel := vm.targetCalls()
+	defer cancel()
 	sc := soap.NewClient(u, true)
 	client, err := vim25.NewClient(ctx, sc)
 	if err != nil {
@@ -147,7 +151,7 @@ func (vm *VM) connectTarget(spec types.VirtualMachineRelocateSpec, cred *types.S
 	if got := client.ServiceContent.About.InstanceUuid; !strings.EqualFold(got, svc.InstanceUuid) {
 		return nil, invalidArgument("spec.service.instanceUuid", "target vCenter %s has instanceUuid %s, not %s", svc.Url, got, svc.InstanceUuid)
 	}
-	r := &remote{ctx: ctx, client: client, pool: *spec.Pool}
+	r := &remote{client: client, pool: *spec.Pool}
 	pc := property.DefaultCollector(client)
 	if err := pc.RetrieveOne(ctx, *spec.Host, []string{"name", "config.network", "config.virtualNicManagerInfo", "network", "parent"}, &r.host); err != nil {
 		return nil, newError(&types.ManagedObjectNotFound{Obj: *spec.Host}, "target host %s: %v", spec.Host.Value, err)
@@ -221,13 +225,13 @@ func remoteRouted(h mo.HostSystem) bool {
 }
 
 // targetNetworks maps the labels of the networks visible on the target host to their morefs.
-func targetNetworks(r *remote) (map[string]types.ManagedObjectReference, error) {
+func targetNetworks(ctx context.Context, r *remote) (map[string]types.ManagedObjectReference, error) {
 	out := map[string]types.ManagedObjectReference{}
 	if len(r.host.Network) == 0 {
 		return out, nil
 	}
 	var nets []mo.Network
-	if err := property.DefaultCollector(r.client).Retrieve(r.ctx, r.host.Network, []string{"name"}, &nets); err != nil {
+	if err := property.DefaultCollector(r.client).Retrieve(ctx, r.host.Network, []string{"name"}, &nets); err != nil {
 		return nil, err
 	}
 	for _, n := range nets {
@@ -238,7 +242,9 @@ func targetNetworks(r *remote) (map[string]types.ManagedObjectReference, error) 
 
 // createInTarget registers the VM in the target with the same identity and powers it on.
 func (vm *VM) createInTarget(r *remote, spec types.VirtualMachineRelocateSpec) *simError {
-	nets, err := targetNetworks(r)
+	ctx, cancel := vm.targetCalls()
+	defer cancel()
+	nets, err := targetNetworks(ctx, r)
 	if err != nil {
 		return newError(&types.HostConnectFault{}, "target vCenter: networks of host %s: %v", r.host.Name, err)
 	}
@@ -290,15 +296,15 @@ func (vm *VM) createInTarget(r *remote, spec types.VirtualMachineRelocateSpec) *
 	folder := object.NewFolder(r.client, r.folder)
 	pool := object.NewResourcePool(r.client, r.pool)
 	host := object.NewHostSystem(r.client, r.host.Self)
-	task, err := folder.CreateVM(r.ctx, config, pool, host)
+	task, err := folder.CreateVM(ctx, config, pool, host)
 	if err == nil {
 		var info *types.TaskInfo
-		info, err = task.WaitForResult(r.ctx, nil)
+		info, err = task.WaitForResult(ctx, nil)
 		if err == nil && vm.poweredOn() {
 			target := object.NewVirtualMachine(r.client, info.Result.(types.ManagedObjectReference))
 			var on *object.Task
-			if on, err = target.PowerOn(r.ctx); err == nil {
-				err = on.Wait(r.ctx)
+			if on, err = target.PowerOn(ctx); err == nil {
+				err = on.Wait(ctx)
 			}
 		}
 	}

@@ -4,6 +4,7 @@
     si = sim.connect()                       # pyVmomi ServiceInstance, certificate verified
     run_module("vmkernel_gateway", dict(sim.conn_args, ...))
     sim.state()["vms"]                       # read-only dump through the admin API
+    sim.clear_calls(); ...; sim.write_calls() # SOAP write calls received in between
 
 Fixtures: ``vcenter_sim`` (one primary process per test session, reset to the lab inventory
 before every test), ``vcenter_pair`` (``.primary`` and ``.secondary`` processes, likewise) and
@@ -24,6 +25,7 @@ import subprocess
 import threading
 import uuid
 from dataclasses import dataclass
+from urllib.parse import quote
 
 import pytest
 import requests
@@ -76,7 +78,7 @@ class VcenterSim:
     def start(self) -> "VcenterSim":
         cmd = [BINARY, "-listen", f"{self.hostname}:0", "-cert", self.cert_path, "-key", self.key_path,
                "-ca", self.ca_path, "-site", self.site, "-uuid", self.instance_uuid, "-username", self.username,
-               "-password", self.password, "-time-scale", str(self.time_scale)] + self.extra_args
+               "-password", self.password, "-time-scale", str(self.time_scale), "-exit-with-parent"] + self.extra_args
         with open(self._stderr_path, "ab") as stderr:
             self.process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=stderr, stdin=subprocess.DEVNULL)
         _RUNNING.add(self)
@@ -180,6 +182,27 @@ class VcenterSim:
     def set_link(self, **settings: float) -> dict:
         """Change wan_mbps / wan_rtt_ms / lan_mbps / lan_rtt_ms for migrations started afterwards."""
         return self._admin("POST", "link", settings)
+
+    def write_calls(self, method: str | None = None) -> list[dict]:
+        """SOAP write calls received since the last reset or clear, oldest first (``method`` filters).
+
+        Each is ``{"method", "type", "moid", "time", "fault"}``; reads, log-in/out and view/filter bookkeeping are not
+        listed (README "Call log").
+        """
+        calls = self._admin("GET", "calls")
+        return [call for call in calls if method is None or call["method"] == method]
+
+    def write_methods(self) -> list[str]:
+        """The method names of ``write_calls()``, in order."""
+        return [call["method"] for call in self.write_calls()]
+
+    def clear_calls(self) -> int:
+        """Empty the write-call log; returns how many records it held."""
+        return self._admin("POST", "calls/clear")["cleared"]
+
+    def remove_host_option(self, host: str, key: str) -> dict:
+        """Make ``host`` lack the advanced option ``key`` (definition and value) until the next reset."""
+        return self._admin("POST", f"hosts/{quote(host, safe='')}/options/remove", {"key": key})
 
     def vm_state(self, name: str) -> dict | None:
         """The admin dump row of one VM, or None."""

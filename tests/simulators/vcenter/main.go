@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 )
 
 // config holds the command line of one simulator process.
@@ -30,6 +31,10 @@ type config struct {
 	timeScale float64
 	wan       link
 	lan       link
+	// targetTimeout bounds each group of calls to a cross-vCenter target (connect and look up;
+	// create and power on after the transfer), never the modelled transfer itself.
+	targetTimeout  time.Duration
+	exitWithParent bool
 }
 
 func parseFlags() (*config, error) {
@@ -47,6 +52,10 @@ func parseFlags() (*config, error) {
 	flag.Float64Var(&c.wan.rttMs, "wan-rtt-ms", 20, "inter-site round trip time in ms")
 	flag.Float64Var(&c.lan.mbps, "lan-mbps", 10000, "intra-site vMotion network bandwidth in Mbit/s")
 	flag.Float64Var(&c.lan.rttMs, "lan-rtt-ms", 0.5, "intra-site round trip time in ms")
+	flag.DurationVar(&c.targetTimeout, "target-timeout", 30*time.Second,
+		"bound on each group of calls to a cross-vCenter target (before and after the modelled transfer)")
+	flag.BoolVar(&c.exitWithParent, "exit-with-parent", false,
+		"exit when the parent process dies (test harnesses; not for detached launchers)")
 	flag.Parse()
 
 	switch {
@@ -60,6 +69,8 @@ func parseFlags() (*config, error) {
 		return nil, fmt.Errorf("-time-scale must be > 0, got %v", c.timeScale)
 	case c.wan.mbps <= 0 || c.lan.mbps <= 0 || c.wan.rttMs < 0 || c.lan.rttMs < 0:
 		return nil, fmt.Errorf("link bandwidths must be > 0 and round trip times >= 0")
+	case c.targetTimeout <= 0:
+		return nil, fmt.Errorf("-target-timeout must be > 0, got %v", c.targetTimeout)
 	}
 	if _, err := sitesFor(c.site); err != nil {
 		return nil, err
@@ -82,7 +93,20 @@ type readyLine struct {
 	InstanceUUID string `json:"instance_uuid"`
 }
 
+// watchParent reports once the process that started us is gone (we were re-parented).
+func watchParent(parent int, stop chan<- string) {
+	ticker := time.NewTicker(time.Second)
+	defer ticker.Stop()
+	for range ticker.C {
+		if os.Getppid() != parent {
+			stop <- fmt.Sprintf("parent process %d exited", parent)
+			return
+		}
+	}
+}
+
 func main() {
+	parent := os.Getppid()
 	log.SetFlags(log.LstdFlags | log.Lmicroseconds)
 	cfg, err := parseFlags()
 	if err != nil {
@@ -93,8 +117,13 @@ func main() {
 		log.Fatalf("vcsim-ld: loading -cert/-key: %v", err)
 	}
 
-	stop := make(chan os.Signal, 1)
-	signal.Notify(stop, syscall.SIGTERM, syscall.SIGINT)
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, syscall.SIGTERM, syscall.SIGINT)
+	stop := make(chan string, 2)
+	go func() { stop <- fmt.Sprintf("%v received", <-signals) }()
+	if cfg.exitWithParent {
+		go watchParent(parent, stop)
+	}
 	s, err := newServer(cfg, cert)
 	if err != nil {
 		log.Fatalf("vcsim-ld: %v", err)
@@ -103,7 +132,6 @@ func main() {
 	ready, _ := json.Marshal(readyLine{Ready: true, URL: s.sdkURL(), Port: s.port, InstanceUUID: cfg.uuid})
 	fmt.Println(string(ready))
 
-	sig := <-stop
-	log.Printf("vcsim-ld: %v received, shutting down", sig)
+	log.Printf("vcsim-ld: %s, shutting down", <-stop)
 	s.close()
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/vmware/govmomi/vim25/methods"
@@ -133,5 +134,26 @@ func (o *HostOptions) value(key string) interface{} {
 			return s.GetOptionValue().Value
 		}
 	}
+	return nil
+}
+
+// remove drops key's definition and value, as on a host whose ESXi build lacks the option.
+func (o *HostOptions) remove(key string) error {
+	if o.def(key) == nil {
+		return fmt.Errorf("host %s has no option %q", o.hostName, key)
+	}
+	var defs []types.OptionDef
+	for _, d := range o.SupportedOption {
+		if d.Key != key {
+			defs = append(defs, d)
+		}
+	}
+	var settings []types.BaseOptionValue
+	for _, v := range o.Setting {
+		if v.GetOptionValue().Key != key {
+			settings = append(settings, v)
+		}
+	}
+	o.SupportedOption, o.Setting = defs, settings
 	return nil
 }

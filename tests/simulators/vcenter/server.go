@@ -30,6 +30,7 @@ type world struct {
 	hosts  map[string]*hostState // by host moid
 	sched  *scheduler
 	faults *faultBox
+	calls  *callLog // write calls received over HTTP (not the extension's in-process calls)
 	ctx    context.Context
 	cancel context.CancelFunc
 	sdk    http.Handler
@@ -47,6 +48,7 @@ func newWorld(cfg *config, hostPort string) (*world, error) {
 	w := &world{cfg: cfg, model: model, hosts: map[string]*hostState{}, ctx: ctx, cancel: cancel}
 	w.sched = newScheduler(w)
 	w.faults = &faultBox{}
+	w.calls = &callLog{}
 	client, err := vim25.NewClient(ctx, model.Service)
 	if err != nil {
 		return nil, err
@@ -184,6 +186,12 @@ func (s *server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		method := ""
 		if m := soapMethod.FindSubmatch(body); m != nil {
 			method = string(m[1])
+		}
+		if isWrite(method) {
+			rec := &statusRecorder{ResponseWriter: rw}
+			done := w.calls.start(method, body)
+			defer func() { done(rec.code()) }()
+			rw = rec
 		}
 		if cookie, err := r.Cookie(soap.SessionCookieName); err == nil && s.sessions.expired(cookie.Value) {
 			r.Header.Del("Cookie")

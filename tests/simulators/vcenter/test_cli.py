@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
+import sys
+import time
 
 import pytest
 
-from tests.simulators import certs
+from tests.simulators import certs, sims
 from tests.simulators.vcenter import harness
 
 pytestmark = pytest.mark.vcenter_sim
@@ -53,8 +56,74 @@ def test_ready_line_and_sigterm(binary, cert):
     ("0.0.0.0:0", "primary", (), "only loopback"),
     ("127.0.0.1:0", "tertiary", (), "-site must be"),
     ("127.0.0.1:0", "primary", ("-time-scale", "0"), "-time-scale must be > 0"),
+    ("127.0.0.1:0", "primary", ("-target-timeout", "0s"), "-target-timeout must be > 0"),
 ])
 def test_bad_flags_exit_non_zero(binary, cert, listen, site, extra, message):
     done = subprocess.run(argv(binary, cert, listen, site, extra), capture_output=True, timeout=20, check=False)
     assert done.returncode != 0 and done.stdout == b""
     assert message in done.stderr.decode()
+
+
+# A short-lived parent: starts the simulator (stderr to a file), prints "<pid> <ready line>", then sleeps until killed.
+PARENT = """
+import subprocess, sys, time
+with open(sys.argv[1], "ab") as log:
+    child = subprocess.Popen(sys.argv[2:], stdout=subprocess.PIPE, stderr=log, stdin=subprocess.DEVNULL)
+print(child.pid, child.stdout.readline().decode().strip(), flush=True)
+time.sleep(120)
+"""
+
+
+def alive(pid: int) -> bool:
+    """True while ``pid`` exists and is not a zombie (an orphan is reaped by whoever adopted it)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def wait_gone(pid: int, limit: float) -> bool:
+    deadline = time.monotonic() + limit
+    while alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return not alive(pid)
+
+
+def orphan(binary, cert, log_path, extra) -> int:
+    """Start the simulator through PARENT, SIGKILL the parent and return the simulator's pid."""
+    parent = subprocess.Popen([sys.executable, "-c", PARENT, log_path, *argv(binary, cert, extra=extra)],
+                              stdout=subprocess.PIPE, stdin=subprocess.DEVNULL)
+    try:
+        pid, ready = parent.stdout.readline().decode().split(" ", 1)
+        assert json.loads(ready)["ready"] is True
+    finally:
+        parent.kill()
+        parent.wait(10)
+        parent.stdout.close()
+    return int(pid)
+
+
+@pytest.mark.parametrize("flag", [True, False], ids=["exit-with-parent", "detached"])
+def test_exit_with_parent(binary, cert, tmp_path, flag):
+    log_path = str(tmp_path / "vcsim.log")
+    pid = orphan(binary, cert, log_path, ("-exit-with-parent",) if flag else ())
+    try:
+        if flag:
+            assert wait_gone(pid, 5), "the simulator outlived its parent"
+            with open(log_path, encoding="utf-8") as log:
+                assert "exited, shutting down" in log.read()
+        else:
+            time.sleep(2.5)  # more than two polls of a parent watcher
+            assert alive(pid), "without -exit-with-parent the simulator keeps running (make sims detaches it)"
+            os.kill(pid, signal.SIGTERM)
+            assert wait_gone(pid, 10)
+    finally:
+        if alive(pid):
+            os.kill(pid, signal.SIGKILL)
+
+
+def test_harness_passes_exit_with_parent_and_make_sims_does_not(vcenter_sim, tmp_path):
+    with open(f"/proc/{vcenter_sim.process.pid}/cmdline", "rb") as cmdline:
+        assert b"-exit-with-parent" in cmdline.read().split(b"\0")
+    assert "-exit-with-parent" not in sims.vcenter_sim(str(tmp_path), "primary", sims.DEFAULT_TIME_SCALE).argv

@@ -1,10 +1,20 @@
 """Cross-vCenter relocation (RelocateSpec.service) between two simulator processes."""
 from __future__ import annotations
 
+import hashlib
+import socket
+import ssl
+import threading
+import time
+
 import pytest
 from pyVmomi import vim, vmodl
 
+from tests.simulators import certs
 from tests.simulators.vcenter import lookup
+from tests.simulators.vcenter.harness import VcenterSim, build
+
+TARGET_TIMEOUT = 1.0  # seconds: -target-timeout of the bounded source below
 
 pytestmark = pytest.mark.vcenter_sim
 
@@ -95,3 +105,100 @@ def test_missing_pool_fails_the_call(pair):
     with pytest.raises(vmodl.fault.InvalidArgument) as err:
         lookup.vm(source, "web-03").RelocateVM_Task(spec)
     assert "spec.pool" in err.value.msg
+
+
+def test_target_logs_the_create_and_power_on_of_the_source(pair):
+    """The source's calls to the target arrive over HTTP, so the target's write log lists them."""
+    source, target = pair.primary.connect(), pair.secondary.connect()
+    vm = lookup.vm(source, "web-05")
+    spec = relocate_spec(pair.secondary, target)
+    pair.primary.clear_calls()
+    pair.secondary.clear_calls()
+    lookup.wait(vm.RelocateVM_Task(spec), timeout=60)
+    assert pair.primary.write_methods() == ["RelocateVM_Task"], "the source removes its copy in-process: not logged"
+    assert pair.secondary.write_methods() == ["CreateVM_Task", "PowerOnVM_Task"]
+    assert pair.secondary.write_calls("CreateVM_Task")[0]["moid"] == spec.folder._moId
+
+
+@pytest.fixture(scope="module")
+def bounded_source(tmp_path_factory):
+    """A primary vCenter whose calls to a target are bounded by TARGET_TIMEOUT instead of 30 s."""
+    try:
+        build()
+    except FileNotFoundError as missing:
+        pytest.skip(f"vCenter simulator not available: {missing}")
+    sim = VcenterSim("primary", str(tmp_path_factory.mktemp("vcenter-bounded")), extra_args=["-target-timeout", f"{TARGET_TIMEOUT}s"])
+    sim.start()
+    try:
+        yield sim
+    finally:
+        sim.stop()
+
+
+def test_transfer_may_outlast_the_bound_on_target_calls(bounded_source, vcenter_pair):
+    """Only the calls before and after the modelled transfer are bounded, not the transfer itself."""
+    source_sim, target_sim = bounded_source, vcenter_pair.secondary
+    source_sim.reset()
+    source_sim.set_link(wan_mbps=10000, wan_rtt_ms=0.5)
+    source_sim.slow_migrations(extra_seconds=2 * TARGET_TIMEOUT * source_sim.time_scale)  # two bounds of wall time
+    source, target = source_sim.connect(), target_sim.connect()
+    task = lookup.vm(source, "web-04").RelocateVM_Task(relocate_spec(target_sim, target))
+    lookup.wait(task, timeout=60)
+    row = next(m for m in source_sim.state()["migrations"] if m["task"] == task._moId)
+    assert row["result"] == "success" and row["wall_seconds"] > 2 * TARGET_TIMEOUT
+    assert lookup.vm(target, "web-04").runtime.powerState == "poweredOn"
+    assert "web-04" not in lookup.names(source, vim.VirtualMachine)
+
+
+@pytest.fixture
+def silent_target(tmp_path):
+    """A TLS endpoint on a free loopback port that completes the handshake and then never answers."""
+    cert, key = certs.issue_server_cert(str(tmp_path), "silent")
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.1)
+    stop = threading.Event()
+    held: list[socket.socket] = []
+
+    def accept():
+        while not stop.is_set():
+            try:
+                conn, _addr = listener.accept()
+            except socket.timeout:
+                continue
+            conn.settimeout(5)
+            try:
+                held.append(context.wrap_socket(conn, server_side=True))
+            except OSError:
+                conn.close()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    with open(cert, encoding="ascii") as handle:
+        digest = hashlib.sha1(ssl.PEM_cert_to_DER_cert(handle.read())).hexdigest().upper()  # nosec - vSphere thumbprint format
+    try:
+        yield listener.getsockname()[1], ":".join(digest[i:i + 2] for i in range(0, len(digest), 2))
+    finally:
+        stop.set()
+        thread.join(5)
+        listener.close()
+        for conn in held:
+            conn.close()
+
+
+def test_a_silent_target_fails_within_the_bound(bounded_source, silent_target):
+    port, thumbprint = silent_target
+    bounded_source.reset()
+    source = bounded_source.connect()
+    service = vim.ServiceLocator(instanceUuid="00000000-0000-0000-0000-000000000001", url=f"https://127.0.0.1:{port}/sdk",
+                                 credential=vim.ServiceLocator.NamePassword(username="u", password="p"), sslThumbprint=thumbprint)
+    spec = vim.vm.RelocateSpec(service=service, host=vim.HostSystem("host-1"), pool=vim.ResourcePool("resgroup-1"),
+                               datastore=vim.Datastore("datastore-1"))
+    started = time.monotonic()
+    task = lookup.vm(source, "web-03").RelocateVM_Task(spec)
+    with pytest.raises(vim.fault.HostConnectFault) as err:
+        lookup.wait(task, timeout=30)
+    assert "deadline exceeded" in err.value.msg and f"127.0.0.1:{port}" in err.value.msg
+    assert time.monotonic() - started < 10 * TARGET_TIMEOUT, "bounded by -target-timeout, not the 30 s default"
+    assert lookup.vm(source, "web-03").runtime.powerState == "poweredOn"

@@ -23,6 +23,11 @@ def migrations(sim):
     return [(m["vm"], m["kind"]) for m in sim.state()["migrations"] or []]
 
 
+def writes(sim):
+    """(method, moid) of every SOAP write call since the last clear, failed ones marked with a trailing "!"."""
+    return [(c["method"] + ("!" if c["fault"] else ""), c["moid"]) for c in sim.write_calls()]
+
+
 def placement_of(sim, name):
     vm = sim.vm_state(name)
     return vm and (vm["host"], vm["datastores"])
@@ -38,8 +43,11 @@ def find(sim, vimtype, name):
 
 
 def test_storage_first_moves_disks_then_compute_and_reports_each_phase(vcenter_sim):
+    moid = vcenter_sim.vm_state("web-02")["moid"]
+    vcenter_sim.clear_calls()
     result = migrate(vcenter_sim, name="web-02", esxi_hostname="esx-p1.lab.local", datastore="primary-ds2", diff=True)
     assert result["changed"] is True, result
+    assert writes(vcenter_sim) == [("RelocateVM_Task", moid)] * 2, "one relocation per phase"
     assert result["strategy"] == "storage_first" and result["fallback_reason"] is None
     assert [p["name"] for p in result["phases"]] == ["storage", "compute"]
     for phase in result["phases"]:
@@ -55,14 +63,18 @@ def test_storage_first_moves_disks_then_compute_and_reports_each_phase(vcenter_s
     assert result["placement_before"]["host"] == "esx-p2.lab.local"
     assert result["diff"] == dict(before=result["placement_before"], after=after)
 
+    vcenter_sim.clear_calls()
     again = migrate(vcenter_sim, name="web-02", esxi_hostname="esx-p1.lab.local", datastore="primary-ds2")
     assert again["changed"] is False and again["phases"] == [] and again["placement"] == after
+    assert vcenter_sim.write_calls() == []
     assert len(migrations(vcenter_sim)) == 2
 
 
 def test_combined_is_a_single_relocation(vcenter_sim):
+    vcenter_sim.clear_calls()
     result = migrate(vcenter_sim, name="web-04", esxi_hostname="esx-p1.lab.local", datastore="primary-ds2", strategy="combined")
     assert result["changed"] is True and [p["name"] for p in result["phases"]] == ["relocate"]
+    assert writes(vcenter_sim) == [("RelocateVM_Task", vcenter_sim.vm_state("web-04")["moid"])]
     assert migrations(vcenter_sim) == [("web-04", "vmotion+storage")]
     assert placement_of(vcenter_sim, "web-04") == ("esx-p1.lab.local", ["primary-ds2"])
 
@@ -82,8 +94,10 @@ def test_check_mode_runs_the_prechecks_and_moves_nothing(vcenter_sim):
     assert [(p["name"], p["state"]) for p in result["phases"]] == [("storage", "planned"), ("compute", "planned")]
     assert result["placement"]["host"] == "esx-p1.lab.local" and result["placement"]["datastores"] == ["primary-ds2"]
     assert vcenter_sim.vm_state("web-02") == before and migrations(vcenter_sim) == []
+    assert vcenter_sim.write_calls() == [], "check mode sends no write call at all"
     failed = migrate(vcenter_sim, check_mode=True, name="web-02", esxi_hostname="esx-p1.lab.local", datastore="nope-ds")
     assert failed["failed"] is True and failed["msg"] == "datastore 'nope-ds' not found"
+    assert vcenter_sim.write_calls() == []
 
 
 def test_cluster_target_keeps_a_qualifying_current_host(vcenter_sim):
@@ -129,9 +143,10 @@ def test_failure_in_the_second_phase_keeps_the_first_phase_record(vcenter_sim):
 
 def test_powered_off_vm_needs_allow_powered_off(vcenter_sim):
     WaitForTask(find(vcenter_sim, vim.VirtualMachine, "web-03").PowerOffVM_Task())
+    vcenter_sim.clear_calls()
     refused = migrate(vcenter_sim, name="web-03", esxi_hostname="esx-p2.lab.local")
     assert refused["failed"] is True and refused["msg"].startswith("VM web-03 is poweredOff; a live migration needs it powered on")
-    assert migrations(vcenter_sim) == []
+    assert migrations(vcenter_sim) == [] and vcenter_sim.write_calls() == []
     moved = migrate(vcenter_sim, name="web-03", esxi_hostname="esx-p2.lab.local", allow_powered_off=True)
     assert moved["changed"] is True and placement_of(vcenter_sim, "web-03") == ("esx-p2.lab.local", ["primary-ds1"])
 
@@ -143,9 +158,10 @@ def test_powered_off_vm_needs_allow_powered_off(vcenter_sim):
      "target host esx-p1.lab.local lacks the port group(s) for VM web-02: "),
 ])
 def test_prechecks_fail_before_any_task(vcenter_sim, extra, message):
+    vcenter_sim.clear_calls()
     result = migrate(vcenter_sim, name="web-02", **extra)
     assert result["failed"] is True and result["msg"].startswith(message), result["msg"]
-    assert migrations(vcenter_sim) == []
+    assert migrations(vcenter_sim) == [] and vcenter_sim.write_calls() == []
 
 
 def test_ambiguous_names_fail_clearly(vcenter_sim):
@@ -174,8 +190,13 @@ def pair(vcenter_pair):
 def test_cross_vcenter_combined_with_fallback_reason_then_idempotent(pair):
     primary, secondary = pair.primary, pair.secondary
     dest = dict(secondary.conn_args)
+    moid = primary.vm_state("web-04")["moid"]
+    primary.clear_calls()
+    secondary.clear_calls()
     result = migrate(primary, name="web-04", destination_vcenter=dest, cluster_name="Secondary-Cluster", datastore="secondary-ds1")
     assert result["changed"] is True, result
+    assert writes(primary) == [("RelocateVM_Task", moid)]
+    assert [method for method, _moid in writes(secondary)] == ["CreateVM_Task", "PowerOnVM_Task"], "sent by the source vCenter"
     assert result["strategy"] == "combined" and "is not reachable from source host esx-p2.lab.local" in result["fallback_reason"]
     assert [p["name"] for p in result["phases"]] == ["relocate"] and result["phases"][0]["state"] == "success"
     after = result["placement"]
@@ -199,9 +220,12 @@ def test_cross_vcenter_from_flat_options_and_env(pair, monkeypatch):
     monkeypatch.setenv("VMWARE_DEST_PORT", str(secondary.port))
     monkeypatch.setenv("VMWARE_DEST_USER", secondary.username)
     monkeypatch.setenv("VMWARE_DEST_PASSWORD", secondary.password)
+    primary.clear_calls()
+    secondary.clear_calls()
     checked = migrate(primary, check_mode=True, name="web-02", esxi_hostname="esx-s2.lab.local", datastore="secondary-ds2")
     assert checked["changed"] is True and checked["phases"][0]["cross_vcenter"] is True
     assert checked["placement"]["vcenter_uuid"] == secondary.instance_uuid and primary.vm_state("web-02") is not None
+    assert primary.write_calls() == [] and secondary.write_calls() == [], "check mode writes to neither vCenter"
     result = migrate(primary, name="web-02", destination_ca_path=secondary.ca_path, esxi_hostname="esx-s2.lab.local", datastore="secondary-ds2")
     assert result["changed"] is True and secondary.vm_state("web-02")["host"] == "esx-s2.lab.local"
 
@@ -217,12 +241,15 @@ def test_cross_vcenter_needs_a_datastore_and_credentials(pair):
                        cluster_name="Secondary-Cluster", datastore="secondary-ds1")
     assert wrong_pw["failed"] is True and wrong_pw["fault"] == "vim.fault.InvalidLogin"
     assert not primary.state()["migrations"]
+    assert primary.write_calls() == [] and secondary.write_calls() == []
 
 
 def test_network_mapping_moves_the_nic_to_the_mapped_port_group(vcenter_sim):
     assert vcenter_sim.vm_state("web-02")["networks"] == ["VM Network"]
+    vcenter_sim.clear_calls()
     result = migrate(vcenter_sim, name="web-02", esxi_hostname="esx-p1.lab.local", network_mapping=[dict(source="VM Network", target="vMotion")])
     assert result["changed"] is True and [p["name"] for p in result["phases"]] == ["compute"]
+    assert vcenter_sim.write_methods() == ["RelocateVM_Task"], "the NIC edit rides in the relocate spec"
     assert vcenter_sim.vm_state("web-02")["networks"] == ["vMotion"]
     again = migrate(vcenter_sim, name="web-02", esxi_hostname="esx-p1.lab.local", network_mapping=[dict(source="vMotion", target="vMotion")])
     assert again["changed"] is False

@@ -39,8 +39,11 @@ def test_wait_false_returns_the_task_and_info_follows_it_to_the_end(vcenter_sim)
     assert [p["name"] for p in started["phases"]] == ["storage"] and started["pending_phases"] == ["compute"]
     assert started["phases"][0]["state"] in ("queued", "running")
     assert started["tasks"][0] == dict(name="storage", task=started["phases"][0]["task"], vcenter="127.0.0.1")
+    assert vcenter_sim.write_methods() == ["RelocateVM_Task"]
 
+    vcenter_sim.clear_calls()
     seen = poll_until_done(vcenter_sim, started["tasks"], name="web-02")
+    assert vcenter_sim.write_calls() == [], "following a task writes nothing"
     progress = [t["progress"] for r in seen for t in r["tasks"] if t["state"] == "running" and t["progress"] is not None]
     assert progress and progress == sorted(progress) and any(0 < p < 100 for p in progress)
     final = seen[-1]
@@ -85,8 +88,10 @@ def test_unknown_task_and_bad_items_fail_clearly(vcenter_sim):
 
 
 def test_vm_placement_only_and_check_mode(vcenter_sim):
+    vcenter_sim.clear_calls()
     result = run_module("vm_migration_info", dict(vcenter_sim.conn_args, name="web-05"), check_mode=True)
     assert result["changed"] is False and result["tasks"] == [] and result["done"] is True
+    assert vcenter_sim.write_calls() == []
     assert result["placement"]["host"] == "esx-p1.lab.local" and result["placement"]["vcenter_uuid"] == vcenter_sim.instance_uuid
     missing = run_module("vm_migration_info", dict(vcenter_sim.conn_args, name="web-99"))
     assert missing["failed"] is True and missing["msg"] == "VM 'web-99' not found"

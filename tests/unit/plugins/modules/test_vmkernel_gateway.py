@@ -26,10 +26,20 @@ def args(sim, **kwargs):
     return dict(sim.conn_args, **kwargs)
 
 
+def writes(sim):
+    """(method, type) of every SOAP write call since the last clear, failed ones marked with a trailing "!"."""
+    return [(c["method"] + ("!" if c["fault"] else ""), c["type"]) for c in sim.write_calls()]
+
+
 def test_sets_gateway_and_bind_on_every_cluster_host_then_is_idempotent(vcenter_sim):
     before = hosts(vcenter_sim)
+    vcenter_sim.clear_calls()
     result = run_module("vmkernel_gateway", args(vcenter_sim, cluster_name="Primary-Cluster", gateway=GW, bind_to_vmknics=True), diff=True)
     assert result["changed"] is True, result
+    # exactly one vmknic update and one option update per host, each on a different host's manager
+    calls = vcenter_sim.write_calls()
+    assert sorted(writes(vcenter_sim)) == [("UpdateOptions", "OptionManager")] * 2 + [("UpdateVirtualNic", "HostNetworkSystem")] * 2
+    assert len({c["moid"] for c in calls}) == 4
     assert set(result["hosts"]) == set(HOSTS)
     for name in HOSTS:
         facts = result["hosts"][name]
@@ -46,8 +56,10 @@ def test_sets_gateway_and_bind_on_every_cluster_host_then_is_idempotent(vcenter_
         assert after[name]["stack_gateways"] == before[name]["stack_gateways"]
         assert vmk(after[name], "vmk0")["gateway_override"] == ""
 
+    vcenter_sim.clear_calls()
     again = run_module("vmkernel_gateway", args(vcenter_sim, cluster_name="Primary-Cluster", gateway=GW, bind_to_vmknics=True))
     assert again["changed"] is False
+    assert vcenter_sim.write_calls() == []
     assert all(not facts["changed"] and facts["gateway_before"] == GW for facts in again["hosts"].values())
 
 
@@ -59,11 +71,14 @@ def test_check_mode_predicts_and_changes_nothing(vcenter_sim):
     assert result["hosts"]["esx-p1.lab.local"]["gateway_after"] == GW
     assert result["diff"]["after"]["esx-p1.lab.local"] == dict(gateway=GW, bind_to_vmknics=True)
     assert hosts(vcenter_sim) == before
+    assert vcenter_sim.write_calls() == [], "check mode sends no write call at all"
 
 
 def test_absent_removes_only_the_override_and_leaves_bind_alone(vcenter_sim):
     run_module("vmkernel_gateway", args(vcenter_sim, esxi_hostname="esx-p2.lab.local", gateway=GW, bind_to_vmknics=True))
+    vcenter_sim.clear_calls()
     result = run_module("vmkernel_gateway", args(vcenter_sim, esxi_hostname="esx-p2.lab.local", state="absent"))
+    assert writes(vcenter_sim) == [("UpdateVirtualNic", "HostNetworkSystem")]
     facts = result["hosts"]["esx-p2.lab.local"]
     assert result["changed"] is True and facts["gateway_before"] == GW and facts["gateway_after"] is None
     assert facts["bind_to_vmknics_before"] is True and facts["bind_to_vmknics_after"] is True
@@ -74,7 +89,9 @@ def test_absent_removes_only_the_override_and_leaves_bind_alone(vcenter_sim):
 
 def test_bind_to_vmknics_false_is_sent_as_a_long(vcenter_sim):
     run_module("vmkernel_gateway", args(vcenter_sim, esxi_hostname="esx-p1.lab.local", bind_to_vmknics=True))
+    vcenter_sim.clear_calls()
     result = run_module("vmkernel_gateway", args(vcenter_sim, esxi_hostname="esx-p1.lab.local", bind_to_vmknics=False))
+    assert writes(vcenter_sim) == [("UpdateOptions", "OptionManager")]
     assert result["changed"] is True and result["hosts"]["esx-p1.lab.local"]["gateway_after"] is None
     assert hosts(vcenter_sim)["esx-p1.lab.local"]["options"]["Migrate.BindToVmknics"] == 0
 
@@ -94,7 +111,9 @@ def _add_vmotion_stack_vmknic(sim):
 def test_vmknic_on_the_vmotion_stack_gets_the_stack_gateway(vcenter_sim):
     device = _add_vmotion_stack_vmknic(vcenter_sim)
     before = hosts(vcenter_sim)["esx-p1.lab.local"]
+    vcenter_sim.clear_calls()
     result = run_module("vmkernel_gateway", args(vcenter_sim, esxi_hostname="esx-p1.lab.local", device=device, gateway="10.133.59.236"))
+    assert writes(vcenter_sim) == [("UpdateNetworkConfig", "HostNetworkSystem")]
     facts = result["hosts"]["esx-p1.lab.local"]
     assert result["changed"] is True and facts["mode"] == "netstack" and facts["netstack"] == "vmotion" and facts["device"] == device
     after = hosts(vcenter_sim)["esx-p1.lab.local"]
@@ -107,14 +126,18 @@ def test_vmknic_on_the_vmotion_stack_gets_the_stack_gateway(vcenter_sim):
 
 def test_netstack_mode_never_touches_the_default_stack(vcenter_sim):
     before = hosts(vcenter_sim)
+    vcenter_sim.clear_calls()
     result = run_module("vmkernel_gateway", args(vcenter_sim, cluster_name="Primary-Cluster", gateway=GW, mode="netstack"))
     assert result["failed"] is True
+    assert vcenter_sim.write_calls() == []
     assert "vmk1 on host esx-p1.lab.local is on the default TCP/IP stack" in result["msg"] and result["error_type"] == "ValidationError"
     assert hosts(vcenter_sim) == before
 
 
 def test_device_errors_carry_vspheres_fault_text(vcenter_sim):
+    vcenter_sim.clear_calls()
     result = run_module("vmkernel_gateway", args(vcenter_sim, esxi_hostname="esx-p1.lab.local", gateway="10.99.0.1"))
+    assert writes(vcenter_sim) == [("UpdateVirtualNic!", "HostNetworkSystem")], "one attempt, refused by the host"
     assert result["failed"] is True and result["fault"] == "vmodl.fault.InvalidArgument"
     assert "UpdateVirtualNic(vmk1) on esx-p1.lab.local" in result["msg"]
     assert "default gateway 10.99.0.1 is not in the subnet of 10.133.57.11/255.255.255.0" in result["msg"]
@@ -129,9 +152,11 @@ def test_device_errors_carry_vspheres_fault_text(vcenter_sim):
 ])
 def test_input_errors_fail_before_any_write(vcenter_sim, extra, message):
     before = hosts(vcenter_sim)
+    vcenter_sim.clear_calls()
     result = run_module("vmkernel_gateway", args(vcenter_sim, **extra))
     assert result["failed"] is True and result["msg"] == message
     assert hosts(vcenter_sim) == before
+    assert vcenter_sim.write_calls() == []
 
 
 def test_hosts_are_all_checked_before_the_first_write(vcenter_sim):
@@ -143,23 +168,32 @@ def test_hosts_are_all_checked_before_the_first_write(vcenter_sim):
     view.DestroyView()
     p2.configManager.virtualNicManager.DeselectVnicForNicType("vmotion", "vmk1")
     before = hosts(vcenter_sim)
+    vcenter_sim.clear_calls()
     result = run_module("vmkernel_gateway", args(vcenter_sim, cluster_name="Primary-Cluster", gateway=GW))
     assert result["failed"] is True and "host esx-p2.lab.local has no vmknic selected for vMotion" in result["msg"]
     assert hosts(vcenter_sim) == before
+    assert vcenter_sim.write_calls() == []
 
 
-def test_host_lacking_the_option_fails_or_warns(vcenter_sim, monkeypatch):
-    """The simulator's hosts all have Migrate.BindToVmknics; an option name they lack exercises the same path."""
-    monkeypatch.setattr(netconfig, "BIND_OPTION", "Migrate.BindToVmknicsLegacy")
+def test_host_lacking_the_option_fails_or_warns(vcenter_sim):
+    """esx-p1 is made to lack Migrate.BindToVmknics (as on an ESXi build without it); esx-p2 keeps it."""
+    vcenter_sim.remove_host_option("esx-p1.lab.local", netconfig.BIND_OPTION)
     before = hosts(vcenter_sim)
-    failed = run_module("vmkernel_gateway", args(vcenter_sim, esxi_hostname="esx-p1.lab.local", gateway=GW, bind_to_vmknics=True))
+    assert netconfig.BIND_OPTION not in before["esx-p1.lab.local"]["options"]
+    vcenter_sim.clear_calls()
+    failed = run_module("vmkernel_gateway", args(vcenter_sim, cluster_name="Primary-Cluster", gateway=GW, bind_to_vmknics=True))
     assert failed["failed"] is True
-    assert failed["msg"] == "host esx-p1.lab.local has no advanced option Migrate.BindToVmknicsLegacy; set missing_option=warn to skip it"
+    assert failed["msg"] == "host esx-p1.lab.local has no advanced option Migrate.BindToVmknics; set missing_option=warn to skip it"
     assert hosts(vcenter_sim) == before
-    warned = run_module("vmkernel_gateway", args(vcenter_sim, esxi_hostname="esx-p1.lab.local", gateway=GW, bind_to_vmknics=True,
+    assert vcenter_sim.write_calls() == [], "no host is written, not even esx-p2, which has the option"
+    warned = run_module("vmkernel_gateway", args(vcenter_sim, cluster_name="Primary-Cluster", gateway=GW, bind_to_vmknics=True,
                                                  missing_option="warn"))
     assert warned["changed"] is True
-    assert any("has no advanced option Migrate.BindToVmknicsLegacy" in text for text in warnings.get_warning_messages())
+    assert any("host esx-p1.lab.local has no advanced option Migrate.BindToVmknics" in text for text in warnings.get_warning_messages())
     facts = warned["hosts"]["esx-p1.lab.local"]
     assert facts["bind_to_vmknics_before"] is None and facts["bind_to_vmknics_after"] is None and facts["gateway_after"] == GW
-    assert hosts(vcenter_sim)["esx-p1.lab.local"]["options"] == before["esx-p1.lab.local"]["options"]
+    assert warned["hosts"]["esx-p2.lab.local"]["bind_to_vmknics_after"] is True
+    after = hosts(vcenter_sim)
+    assert after["esx-p1.lab.local"]["options"] == before["esx-p1.lab.local"]["options"]
+    assert after["esx-p2.lab.local"]["options"]["Migrate.BindToVmknics"] == 1
+    assert sorted(writes(vcenter_sim)) == [("UpdateOptions", "OptionManager")] + [("UpdateVirtualNic", "HostNetworkSystem")] * 2
