@@ -4,6 +4,8 @@
 #   2. .venv from requirements-test.txt, reinstalled only when the requirements change.
 #   3. .venv/collections/ansible_collections/longdistance/vmotion -> the repository.
 #   4. ansible-test's pip bootstrap seeded in ~/.ansible/test/cache (its usual download host is unreachable).
+#   5. the awx.awx collection (playbooks/controller_setup.yml; ansible-lint resolves its module_defaults
+#      group) into .venv/collections, taken from the `ansible` package on PyPI (Galaxy is unreachable).
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -13,6 +15,7 @@ APT_PACKAGES=(golang-go golang-github-vmware-govmomi-dev shellcheck)
 PIP_BOOTSTRAP_VERSION=24.2
 ANSIBLE_TEST_CACHE="$HOME/.ansible/test/cache"
 REQUIREMENTS_STAMP="$VENV/.requirements.sha256"
+AWX_SOURCE=ansible==12.3.0  # carries awx.awx 24.6.1
 
 as_root() {
     if [ "$(id -u)" -eq 0 ]; then
@@ -98,7 +101,31 @@ seed_ansible_test() {
     cmp -s "$ROOT/scripts/$script" "$ANSIBLE_TEST_CACHE/$script" || cp "$ROOT/scripts/$script" "$ANSIBLE_TEST_CACHE/$script"
 }
 
+install_awx_collection() {
+    local stamp="$COLLECTIONS_DIR/.awx.awx-from"
+    [ "$(cat "$stamp" 2>/dev/null)" = "$AWX_SOURCE" ] && return
+    log "installing awx.awx from $AWX_SOURCE into $COLLECTIONS_DIR"
+    local download
+    download="$(mktemp -d)"
+    "$VENV/bin/pip" download -q "$AWX_SOURCE" --no-deps --only-binary :all: -d "$download"
+    rm -rf "$COLLECTIONS_DIR/ansible_collections/awx"
+    "$VENV/bin/python" - "$download"/*.whl "$COLLECTIONS_DIR" <<'EOF'
+import sys
+import zipfile
+
+wheel, destination = sys.argv[1:]
+with zipfile.ZipFile(wheel) as archive:
+    members = [name for name in archive.namelist() if name.startswith("ansible_collections/awx/awx/")]
+    if not members:
+        sys.exit(f"{wheel} has no ansible_collections/awx/awx")
+    archive.extractall(destination, members)
+EOF
+    rm -rf "$download"
+    echo "$AWX_SOURCE" >"$stamp"
+}
+
 install_debs
 install_venv
 link_collection
 seed_ansible_test
+install_awx_collection

@@ -3,20 +3,20 @@
 #   1. start a fresh set of simulators in a private state directory (a running `make sims` set is left alone);
 #   2. playbooks/site.yml -i inventories/lab: both sites set up as in F5's deployment guide;
 #   3. playbooks/site.yml again: the recap must show no change (idempotence), else the demo fails;
-#   4. playbooks/preflight.yml, then playbooks/migrate.yml: web-01..web-04 move to the secondary data center,
+#   4. playbooks/migrate.yml (its preflight checks first): web-01..web-04 move to the secondary data center,
 #      two at a time, GTM cutting over once half of them are there and sending all traffic there at the end;
 #   5. a simulated reboot of the secondary BIG-IP (after it discovered a third endpoint): playbooks/check_routing.yml
 #      must detect the disabled iSession routing (non-zero exit), -e fix=true re-enables it, a last check is clean;
 #   6. print where the migration report is; the simulators stop on exit (DEMO_KEEP_SIMS=1 leaves them running).
-# Extra arguments go to every ansible-playbook call (e.g. -v). DEMO_TIME_SCALE (default 20) speeds up the
-# simulated WAN transfers.
+# Extra arguments go to every ansible-playbook call (e.g. -v). DEMO_TIME_SCALE (default 40) divides the
+# simulated WAN transfer times.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 
 INVENTORY=inventories/lab
-PLAYBOOKS=(site preflight migrate check_routing)
+PLAYBOOKS=(site preflight migrate check_routing)  # migrate.yml imports preflight.yml
 DEMO_VMS='["web-01", "web-02", "web-03", "web-04"]'
 REPORT_DIR="$ROOT/reports"
 
@@ -43,7 +43,7 @@ step() {
 }
 
 step "1. starting fresh lab simulators ($LDV_SIMS_DIR)"
-python tests/simulators/sims.py start --dir "$LDV_SIMS_DIR" --time-scale "${DEMO_TIME_SCALE:-20}"
+python tests/simulators/sims.py start --dir "$LDV_SIMS_DIR" --time-scale "${DEMO_TIME_SCALE:-40}"
 
 # Runs a playbook with its output on the terminal and in $output; returns the playbook's exit code.
 play() {
@@ -92,8 +92,7 @@ step "3. site set-up again: must change nothing"
 play site "$@"
 assert_unchanged "second run of playbooks/site.yml"
 
-step "4. preflight, then the group migration (GTM cut-over at 50 %)"
-play preflight -e "{\"vms\": $DEMO_VMS, \"from_site\": \"primary\", \"to_site\": \"secondary\"}" "$@"
+step "4. preflight and group migration (GTM cut-over at 50 %)"
 play migrate -e "{\"vms\": $DEMO_VMS, \"from_site\": \"primary\", \"to_site\": \"secondary\"}" \
     -e concurrency=2 -e threshold=50 -e poll_interval=2 -e "report_dir=$REPORT_DIR" "$@"
 report="$(find "$REPORT_DIR" -name 'migration-*.md' -newer "$LDV_SIMS_DIR/endpoints.json" -printf '%T@ %p\n' | sort -n | tail -1 | cut -d' ' -f2-)"

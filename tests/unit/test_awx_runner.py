@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 
 import pytest
 
@@ -23,6 +24,8 @@ pytestmark = [pytest.mark.bigip_sim, pytest.mark.vcenter_sim, pytest.mark.slow,
 
 REPO = sims.REPO
 COLLECTIONS = os.path.join(REPO, ".venv", "collections")
+# The venv's ansible-playbook first on PATH, also when pytest runs without the venv activated (`make unit`).
+SEARCH_PATH = os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", os.defpath)])
 VM = "web-06"
 MIGRATION = {"vm": VM, "from_site": "primary", "to_site": "secondary", "poll_interval": 1}
 
@@ -50,7 +53,7 @@ def job(lab, tmp_path_factory):
             inventory=os.path.join(REPO, "inventories", "lab"), ident=ident, quiet=True,
             extravars=dict(extravars or {}, report_dir=reports),
             # What AWX puts in env/envvars: the credentials' injections; here the lab's endpoints file.
-            envvars={"LDV_SIMS_DIR": state_dir, "ANSIBLE_COLLECTIONS_PATH": COLLECTIONS, "ANSIBLE_FORCE_COLOR": "false"},
+            envvars={"PATH": SEARCH_PATH, "LDV_SIMS_DIR": state_dir, "ANSIBLE_COLLECTIONS_PATH": COLLECTIONS, "ANSIBLE_FORCE_COLOR": "false"},
             settings={"job_timeout": 600})
         stats = [event for event in runner.events if event["event"] == "playbook_on_stats"]
         artifact = stats[-1]["event_data"].get("artifact_data", {}) if stats else {}
