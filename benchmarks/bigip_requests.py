@@ -163,7 +163,7 @@ def run_case(sim, case: Case, latency_ms: int, deadline: Deadline) -> list[Run]:
     runs = []
     for step in case.steps:
         deadline.check("%s %s" % (case.label, step.phase))
-        run, _ = measure(sim, case.module, step.args, step.phase, label=case.label, check_mode=step.check_mode)
+        run = measure(sim, case.module, step.args, step.phase, label=case.label, check_mode=step.check_mode)[0]
         if step.changed is not None and run.changed is not step.changed:
             raise BenchError("%s %s: expected changed=%s, got %s" % (case.label, step.phase, step.changed, run.changed))
         if not step.writes:

@@ -114,7 +114,7 @@ def run_task(impl: Impl, sim, module: str, args: dict, workdir: str) -> tuple[di
                           timeout=PLAYBOOK_TIMEOUT_S, check=False, cwd=workdir)
     wall = time.perf_counter() - start
     try:   # the minimal callback prints "localhost | CHANGED => {...}" (or "| FAILED! =>") per task
-        head, _, body = done.stdout.partition(" => {")
+        head, body = done.stdout.split(" => {", 1) if " => {" in done.stdout else (done.stdout, "")
         result = json.loads("{" + body)
     except ValueError as exc:
         raise BenchError("%s %s: no task result (%s); rc %d, stderr: %s" % (impl.name, module, exc, done.returncode, done.stderr[-2000:])) from exc

@@ -24,6 +24,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from _bench import REPO, BenchError, Deadline, Run, assert_no_writes, machine, measure, simulators, table, warm_up, write_json
 
@@ -35,8 +36,19 @@ WORKER_TIMEOUT_S = 300.0
 LOCAL = {"vlan": "vmotion-vlan", "interface": "1.14", "self_ip": "10.133.57.236", "netmask": "255.255.255.0",
          "route_alias": "vlan_1057", "subnet": "10.133.57.0", "members": [("10.133.39.11", 80), ("10.133.39.12", 80)]}
 PEER = {"self_ip": "10.133.58.236", "policy_host": "10.133.58.50", "virtual_address": "10.133.40.51", "virtual_port": 80}
-GTM_SITES = (("Local", "Local-BIG-IP", "10.133.39.250", "10.133.39.51:80", "Local_pool", False),
-             ("Remote", "Remote-BIG-IP", "10.133.40.250", "10.133.40.51:80", "Remote_pool", True))   # last: disabled on create
+
+
+class GtmSite(NamedTuple):
+    datacenter: str
+    server: str
+    address: str
+    destination: str
+    pool: str
+    disabled_on_create: bool
+
+
+GTM_SITES = (GtmSite("Local", "Local-BIG-IP", "10.133.39.250", "10.133.39.51:80", "Local_pool", False),
+             GtmSite("Remote", "Remote-BIG-IP", "10.133.40.250", "10.133.40.51:80", "Remote_pool", True))
 WIDE_IP = "vmhttp.siterequest.com"
 
 
@@ -71,13 +83,13 @@ def network_tasks() -> list[Task]:
 def gtm_tasks_before_pools() -> list[Task]:
     """roles/bigip_gtm/tasks/main.yml up to the pools."""
     role = "bigip_gtm"
-    tasks = [Task(role, "bigip_gtm_datacenter", {"name": dc, "partition": "Common"}) for dc, *_ in GTM_SITES]
+    tasks = [Task(role, "bigip_gtm_datacenter", {"name": site.datacenter, "partition": "Common"}) for site in GTM_SITES]
     tasks.append(Task(role, "bigip_gtm_monitor_http", {"name": "VM-http-monitor", "partition": "Common", "parent": "http"}))
-    tasks += [Task(role, "bigip_gtm_server", {"name": server, "partition": "Common", "datacenter": dc, "product": "bigip",
-                                              "addresses": [{"address": address}],
-                                              "virtual_servers": [{"name": "vmhttp_vs", "destination": destination}],
+    tasks += [Task(role, "bigip_gtm_server", {"name": site.server, "partition": "Common", "datacenter": site.datacenter, "product": "bigip",
+                                              "addresses": [{"address": site.address}],
+                                              "virtual_servers": [{"name": "vmhttp_vs", "destination": site.destination}],
                                               "monitors": ["VM-http-monitor"]})
-              for dc, server, address, destination, _, _ in GTM_SITES]
+              for site in GTM_SITES]
     return tasks
 
 
@@ -88,14 +100,14 @@ def gtm_pool_tasks(existing_pools: set[str]) -> list[Task]:
     """pools.yml (a new standby pool is created disabled) and the wide IP."""
     role = "bigip_gtm"
     tasks = []
-    for _, server, _, _, pool, disabled_on_create in GTM_SITES:
-        args = {"name": pool, "partition": "Common", "members": [{"server": server, "virtual_server": "vmhttp_vs"}],
+    for site in GTM_SITES:
+        args = {"name": site.pool, "partition": "Common", "members": [{"server": site.server, "virtual_server": "vmhttp_vs"}],
                 "monitors": ["VM-http-monitor"]}
-        if disabled_on_create and "/Common/%s" % pool not in existing_pools:
+        if site.disabled_on_create and "/Common/%s" % site.pool not in existing_pools:
             args["enabled"] = False
         tasks.append(Task(role, "bigip_gtm_pool", args))
     tasks.append(Task(role, "bigip_gtm_wide_ip", {"name": WIDE_IP, "partition": "Common", "pool_lb_mode": "ratio", "enabled": True,
-                                                  "pools": [{"name": GTM_SITES[0][4], "order": 0}, {"name": GTM_SITES[1][4], "order": 1}]}))
+                                                  "pools": [{"name": site.pool, "order": order} for order, site in enumerate(GTM_SITES)]}))
     return tasks
 
 
@@ -161,6 +173,7 @@ class Outcome:
 
 
 def first_and_rerun(sim, tag: str, deadline: Deadline) -> tuple[Outcome, Outcome, list[Run]]:
+    """site.yml twice on ``sim``: the rerun must change nothing and write nothing."""
     start = time.perf_counter()
     first = run_site(sim, tag + "first", deadline)
     middle = time.perf_counter()
@@ -175,16 +188,27 @@ def first_and_rerun(sim, tag: str, deadline: Deadline) -> tuple[Outcome, Outcome
 
 # -- parallel --------------------------------------------------------------------------------------
 
+@dataclass
+class Report:
+    """What one parallel worker sends back."""
+
+    index: int
+    error: str | None = None
+    first: Outcome | None = None
+    rerun: Outcome | None = None
+    worker_s: float = 0.0
+
+
 def _worker(sim, index: int, budget_s: float, barrier, queue) -> None:
     """Child process (fork): wait for the others, run first + rerun on its own simulator, report."""
     sim.session = sim._new_session()   # pylint: disable=protected-access  # never share the parent's connections
     try:
         barrier.wait(WORKER_TIMEOUT_S)
         start = time.perf_counter()
-        first, rerun, _ = first_and_rerun(sim, "w%d-" % index, Deadline(budget_s))
-        queue.put((index, None, first, rerun, time.perf_counter() - start))
+        first, rerun = first_and_rerun(sim, "w%d-" % index, Deadline(budget_s))[:2]
+        queue.put(Report(index, first=first, rerun=rerun, worker_s=time.perf_counter() - start))
     except Exception as exc:  # pylint: disable=broad-except  # reported to the parent, which fails loudly
-        queue.put((index, "%s: %s" % (type(exc).__name__, exc), None, None, 0.0))
+        queue.put(Report(index, error="%s: %s" % (type(exc).__name__, exc)))
 
 
 def run_parallel(sims: list, budget_s: float) -> dict:
@@ -197,7 +221,7 @@ def run_parallel(sims: list, budget_s: float) -> dict:
     try:
         barrier.wait(WORKER_TIMEOUT_S)
         start = time.perf_counter()
-        reports = [queue.get(timeout=WORKER_TIMEOUT_S) for _ in workers]
+        reports = [queue.get(timeout=WORKER_TIMEOUT_S) for worker in workers]
         elapsed = time.perf_counter() - start
     finally:
         for worker in workers:
@@ -205,16 +229,15 @@ def run_parallel(sims: list, budget_s: float) -> dict:
             if worker.is_alive():
                 worker.terminate()
                 worker.join(10)
-    errors = [(index, error) for index, error, *_ in reports if error]
+    errors = [(r.index, r.error) for r in reports if r.error]
     if errors:
         raise BenchError("parallel worker(s) failed: %s" % errors)
-    firsts = [first for _, _, first, _, _ in reports]
-    reruns = [rerun for _, _, _, rerun, _ in reports]
     return {"workers": len(sims), "elapsed_s": elapsed,
-            "worker_s": sorted(worker_s for *_, worker_s in reports),
-            "requests": sum(o.requests + r.requests for o, r in zip(firsts, reruns)),
-            "writes": sum(o.writes for o in firsts), "modules_s": sorted(o.modules_wall_s + r.modules_wall_s for o, r in zip(firsts, reruns)),
-            "first_s": [o.elapsed_s for o in firsts], "rerun_s": [r.elapsed_s for r in reruns]}
+            "worker_s": sorted(r.worker_s for r in reports),
+            "requests": sum(r.first.requests + r.rerun.requests for r in reports),
+            "writes": sum(r.first.writes for r in reports),
+            "modules_s": sorted(r.first.modules_wall_s + r.rerun.modules_wall_s for r in reports),
+            "first_s": [r.first.elapsed_s for r in reports], "rerun_s": [r.rerun.elapsed_s for r in reports]}
 
 
 # -- main ------------------------------------------------------------------------------------------

@@ -84,9 +84,16 @@ class Handler(BaseHTTPRequestHandler):
             status, body = self.admin(method, path, query, raw)
             self.reply(status, body)
             return
+        # Logged when the answer is ready, before it is sent: a client that has its reply sees its request in the log.
+        self.pending_log = (method, path, query, _logged_body(raw), self.headers.get(COORDINATION_HEADER))
         status = self.mgmt(method, path, query, raw, controls)
-        if status is not None:
-            controls.record(method, path, query, status, _logged_body(raw), self.headers.get(COORDINATION_HEADER))
+        if status is not None and self.pending_log is not None:  # a dropped connection: no reply was sent
+            self.log_request_now(status)
+
+    def log_request_now(self, status: int) -> None:
+        method, path, query, body, transaction = self.pending_log
+        self.pending_log = None
+        self.server.controls.record(method, path, query, status, body, transaction)
 
     def admin(self, method, path, query, raw) -> tuple[int, dict]:
         device: Device = self.server.device
@@ -132,7 +139,11 @@ class Handler(BaseHTTPRequestHandler):
         return {"code": exc.status, "message": exc.message, "referer": self.client_address[0],
                 "restOperationId": next(OPERATION_IDS), "kind": ":resterrorresponse"}
 
+    pending_log = None
+
     def reply(self, status: int, body: dict | None) -> int:
+        if self.pending_log is not None:
+            self.log_request_now(status)
         data = json.dumps(body, separators=(",", ":")).encode("utf-8") if body is not None else b""
         self.send_response(status)
         self.send_header("Content-Type", CONTENT_TYPE)
