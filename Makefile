@@ -11,7 +11,7 @@ VCSIM_DIR := tests/simulators/vcenter
 VCSIM := $(VCSIM_DIR)/vcsim-ld
 VCSIM_SOURCES := $(shell find $(VCSIM_DIR) \( -name '*.go' -o -name go.mod -o -name go.sum -o -name build.sh \) 2>/dev/null)
 
-.PHONY: test bootstrap sanity lint unit molecule vcsim sims sims-stop demo clean
+.PHONY: test bootstrap sanity lint unit molecule vcsim sims sims-stop demo bench clean
 
 test: sanity lint unit molecule
 
@@ -45,6 +45,11 @@ sims-stop: bootstrap
 
 demo: bootstrap $(VCSIM)
 	scripts/demo.sh
+
+# Benchmarks (request counts, wall time, scaling against the BIG-IP simulator); not part of `make test`.
+bench: bootstrap
+	$(PYTHON) benchmarks/bigip_requests.py --out $(or $(BENCH_OUT),/tmp)
+	$(PYTHON) benchmarks/site_setup.py --out $(or $(BENCH_OUT),/tmp)
 
 clean:
 	if [ -x $(PYTHON) ] && [ -f tests/simulators/sims.py ]; then $(PYTHON) tests/simulators/sims.py stop; fi

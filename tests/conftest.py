@@ -8,9 +8,11 @@
 """
 from __future__ import annotations
 
+import atexit
 import importlib
 import json
 import os
+import shutil
 import sys
 import tempfile
 
@@ -21,6 +23,7 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 def _collection_root() -> str:
     root = tempfile.mkdtemp(prefix="ldv-collections-")
+    atexit.register(shutil.rmtree, root, True)
     ns = os.path.join(root, "ansible_collections", "longdistance")
     os.makedirs(ns)
     os.symlink(REPO, os.path.join(ns, "vmotion"))

@@ -110,7 +110,8 @@ from ansible_collections.longdistance.vmotion.plugins.module_utils._differ impor
 from ansible_collections.longdistance.vmotion.plugins.module_utils._errors import ValidationError
 from ansible_collections.longdistance.vmotion.plugins.module_utils._module import run_module
 
-ENDPOINTS, SUBNETS = wom.ENDPOINT_DISCOVERY, wom.SERVER_DISCOVERY
+ENDPOINTS = wom.ENDPOINT_DISCOVERY
+SUBNETS = wom.SERVER_DISCOVERY
 ENDPOINT_FIELDS = [
     Field("enabled", ENDPOINTS.props["mode"], **flag()),
     Field("allow_remote_discovery", ENDPOINTS.props["allow_remote_discovery"], **flag()),

@@ -149,7 +149,8 @@ from ansible_collections.longdistance.vmotion.plugins.module_utils._differ impor
 from ansible_collections.longdistance.vmotion.plugins.module_utils._errors import ValidationError
 from ansible_collections.longdistance.vmotion.plugins.module_utils._module import run_module
 
-LOCAL, REMOTE = wom.LOCAL_ENDPOINT, wom.REMOTE_ENDPOINT
+LOCAL = wom.LOCAL_ENDPOINT
+REMOTE = wom.REMOTE_ENDPOINT
 LOCAL_ONLY = ("create_isession_virtual", "allow_nat")
 REMOTE_ONLY = ("routing", "tunnel_encrypt", "behind_nat")
 

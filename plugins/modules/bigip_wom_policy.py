@@ -148,7 +148,8 @@ from ansible_collections.longdistance.vmotion.plugins.module_utils._errors impor
 from ansible_collections.longdistance.vmotion.plugins.module_utils._module import run_module
 
 VIRTUAL = "/mgmt/tm/ltm/virtual"
-LAN_TCP, WAN_TCP = "/Common/tcp-lan-optimized", "/Common/tcp-wan-optimized"
+LAN_TCP = "/Common/tcp-lan-optimized"
+WAN_TCP = "/Common/tcp-wan-optimized"
 ENCRYPTION = wom.POLICY_ENCRYPTION
 
 ARGUMENT_SPEC = dict(

@@ -103,7 +103,9 @@ from ansible_collections.longdistance.vmotion.plugins.module_utils._errors impor
 from ansible_collections.longdistance.vmotion.plugins.module_utils._module import run_module
 
 REMOTE = wom.REMOTE_ENDPOINT
-ADDRESS, ROUTING, SOURCE = REMOTE.props["address"], REMOTE.props["routing"], REMOTE.props["source"]
+ADDRESS = REMOTE.props["address"]
+ROUTING = REMOTE.props["routing"]
+SOURCE = REMOTE.props["source"]
 
 ARGUMENT_SPEC = dict(
     routing=dict(type="str", choices=["enabled", "disabled"], default="enabled"),

@@ -93,7 +93,7 @@ POOL = "/mgmt/tm/ltm/pool/~Common~web"
 
 def test_one_login_for_many_calls_and_logout_on_close(device, clock):
     with make_client(device, clock) as client:
-        for _ in range(5):
+        for _attempt in range(5):
             client.get(POOL)
     assert device.count("POST", bigip.LOGIN_PATH) == 1
     gets = [c for c in device.calls if c["method"] == "GET"]
