@@ -8,7 +8,7 @@
 #   5. a simulated reboot of the secondary BIG-IP (after it discovered a third endpoint): playbooks/check_routing.yml
 #      must detect the disabled iSession routing (non-zero exit), -e fix=true re-enables it, a last check is clean;
 #   6. print where the migration report is; the simulators stop on exit (DEMO_KEEP_SIMS=1 leaves them running).
-# Extra arguments go to every ansible-playbook call (e.g. -v). DEMO_TIME_SCALE (default 40) divides the
+# Extra arguments go to every ansible-playbook call (e.g. -v). DEMO_TIME_SCALE (default 400) divides the
 # simulated WAN transfer times.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
@@ -43,7 +43,7 @@ step() {
 }
 
 step "1. starting fresh lab simulators ($LDV_SIMS_DIR)"
-python tests/simulators/sims.py start --dir "$LDV_SIMS_DIR" --time-scale "${DEMO_TIME_SCALE:-40}"
+python tests/simulators/sims.py start --dir "$LDV_SIMS_DIR" --time-scale "${DEMO_TIME_SCALE:-400}"
 
 # Runs a playbook with its output on the terminal and in $output; returns the playbook's exit code.
 play() {

@@ -27,6 +27,8 @@ COLLECTIONS = os.path.join(REPO, ".venv", "collections")
 # The venv's ansible-playbook first on PATH, also when pytest runs without the venv activated (`make unit`).
 SEARCH_PATH = os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", os.defpath)])
 VM = "web-06"
+# Simulated WAN transfers (a 10-40 GB disk) divided by this, so a migration takes seconds.
+TIME_SCALE = 400.0
 MIGRATION = {"vm": VM, "from_site": "primary", "to_site": "secondary", "poll_interval": 1}
 
 
@@ -35,7 +37,7 @@ def lab(tmp_path_factory):
     """A fresh set of the four lab simulators in a private state directory, stopped after the module."""
     state_dir = str(tmp_path_factory.mktemp("sims"))
     try:
-        yield sims.start(state_dir)
+        yield sims.start(state_dir, time_scale=TIME_SCALE)
     finally:
         sims.stop(state_dir)
 

@@ -72,4 +72,3 @@ def test_clear_and_reset_empty_the_log(vcenter_sim):
     vm_folder.CreateFolder("c")
     vcenter_sim.reset()
     assert vcenter_sim.write_calls() == []
-
