@@ -13,6 +13,7 @@ import os
 import sys
 
 import pytest
+import requests
 
 from tests.simulators import sims
 
@@ -64,6 +65,28 @@ def job(lab, tmp_path_factory):
     return run
 
 
+def admin_post(endpoints: dict, device: dict, route: str, body: dict) -> dict:
+    """POST to a simulator's admin API (its test hooks)."""
+    response = requests.post(f"{device['admin_url']}/{route}", json=body, auth=(device.get("username") or device["user"], device["password"]),
+                             verify=endpoints["ca_cert"], timeout=30)
+    response.raise_for_status()
+    return response.json()
+
+
+def wide_ip_state(endpoints: dict, site: str) -> tuple[dict, dict]:
+    """(pool -> ratio, pool -> enabled) of the lab wide IP, read from one BIG-IP simulator's REST API."""
+    device = endpoints["bigip"][site]
+    base = f"https://{device['server']}:{device['server_port']}/mgmt/tm/gtm"
+    with requests.Session() as session:
+        session.auth = (device["user"], device["password"])
+        session.verify = endpoints["ca_cert"]
+        wide_ip = session.get(f"{base}/wideip/a/~Common~vmhttp.siterequest.com", verify=endpoints["ca_cert"], timeout=30).json()
+        ratios = {pool["name"]: pool.get("ratio", 1) for pool in wide_ip["pools"]}
+        enabled = {name: not session.get(f"{base}/pool/a/~Common~{name}", verify=endpoints["ca_cert"], timeout=30).json().get("disabled", False)
+                   for name in ratios}
+    return ratios, enabled
+
+
 def stdout_tail(runner) -> str:
     return "".join(runner.stdout.readlines()[-60:])
 
@@ -100,3 +123,29 @@ def test_second_run_of_the_same_job_changes_nothing(job):
     summary = artifact["migrate_summary"]
     assert summary["moved"] == [] and summary["skipped"] == [VM]
     assert summary["gtm_changes"] == 0
+
+
+def test_failed_migration_stops_names_the_vm_and_the_fault_and_keeps_gtm_where_the_vms_are(job, lab):
+    gtm_before = {site: wide_ip_state(lab, site) for site in ("primary", "secondary")}
+    admin_post(lab, lab["vcenter"]["primary"], "faults/migration",
+               {"fault": "VMotionLinkDown", "at_progress": 40, "count": 1, "message": "vMotion link to esx-s1 went down"})
+
+    # Threshold 100: one of the two VMs failing keeps the group below it, so GTM must end as it started.
+    runner, artifact, _ = job("migrate", "migrate-fail", {"vms": ["web-01", "web-02"], "from_site": "primary", "to_site": "secondary",
+                                                         "threshold": 100, "concurrency": 2, "poll_interval": 1})
+
+    assert (runner.status, runner.rc) == ("failed", 2), stdout_tail(runner)
+    summary = artifact["migrate_summary"]
+    assert summary["status"] == "failed"
+    assert summary["failed"] == ["web-01"] and summary["moved"] == ["web-02"]
+    assert summary["failure"]["vm"] == "web-01"
+    assert "vMotion link to esx-s1 went down" in summary["failure"]["msg"]
+    assert "VMotionLinkDown" in summary["failure"]["fault"]
+    final = [event for event in runner.events if event["event"] == "runner_on_failed"][-1]["event_data"]["res"]["msg"]
+    assert final.startswith("Migration of web-01 from primary to secondary failed") and "vMotion link to esx-s1 went down" in final
+    assert {site: wide_ip_state(lab, site) for site in ("primary", "secondary")} == gtm_before
+    with open(summary["report"]["json"], encoding="utf-8") as handle:
+        report = json.load(handle)
+    assert [change["stage"] for change in report["gtm_changes"]] == ["rollback", "rollback"]
+    assert [vm["status"] for vm in report["vms"]] == ["failed", "done"]
+    assert report["vms"][0]["timeline"][-1]["state"] == "error"
