@@ -131,8 +131,8 @@ def test_failed_migration_stops_names_the_vm_and_the_fault_and_keeps_gtm_where_t
                {"fault": "VMotionLinkDown", "at_progress": 40, "count": 1, "message": "vMotion link to esx-s1 went down"})
 
     # Threshold 100: one of the two VMs failing keeps the group below it, so GTM must end as it started.
-    runner, artifact, _ = job("migrate", "migrate-fail", {"vms": ["web-01", "web-02"], "from_site": "primary", "to_site": "secondary",
-                                                         "threshold": 100, "concurrency": 2, "poll_interval": 1})
+    request = {"vms": ["web-01", "web-02"], "from_site": "primary", "to_site": "secondary", "threshold": 100, "concurrency": 2, "poll_interval": 1}
+    runner, artifact = job("migrate", "migrate-fail", request)[:2]
 
     assert (runner.status, runner.rc) == ("failed", 2), stdout_tail(runner)
     summary = artifact["migrate_summary"]
