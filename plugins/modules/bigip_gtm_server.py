@@ -157,7 +157,7 @@ diff:
 import ipaddress
 
 from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip import runner
-from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.client import BIGIP, resource_name
+from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.client import BIGIP
 from ansible_collections.longdistance.vmotion.plugins.module_utils._differ import Field, enabled_pair, full_path, monitor_rule
 from ansible_collections.longdistance.vmotion.plugins.module_utils._errors import ValidationError
 from ansible_collections.longdistance.vmotion.plugins.module_utils._module import run_module
@@ -176,6 +176,7 @@ FIELDS = [
     enabled_pair(),
 ]
 VS_FIELDS = [Field("destination", "destination"), enabled_pair()]
+VIRTUAL_SERVERS = runner.ItemSet("virtual-servers", "virtual_servers", VS_FIELDS, "virtual server", partitioned=False)
 SERVER = runner.RestObject("/mgmt/tm/gtm/server", "GTM server", FIELDS, required_on_create=("datacenter", "addresses"))
 PRODUCTS = ["alteon-ace-director", "bigip", "cacheflow", "cisco-css", "cisco-local-director-v2", "cisco-local-director-v3",
             "cisco-server-load-balancer", "extreme", "foundry-server-iron", "generic-host", "generic-load-balancer", "netapp",
@@ -246,14 +247,8 @@ def validate(params):
 def ensure(module, client):
     params = dict(module.params)
     validate(params)
-    name, partition = params["name"], params["partition"]
-    result = runner.ensure(client, SERVER, params, name, partition, params["state"], module._diff, "server")
-    if params["state"] == "present" and params["virtual_servers"] is not None:
-        collection = SERVER.path(name, partition) + "/virtual-servers"
-        outcome = runner.sync_items(client, collection, VS_FIELDS, params["virtual_servers"], partition=None,
-                                    purge=params["purge_virtual_servers"], what="GTM server %s virtual server" % resource_name(name, partition))
-        runner.add_items(result, "server", "virtual_servers", outcome)
-    return result
+    return runner.ensure_with_items(client, SERVER, VIRTUAL_SERVERS, params, params["name"], params["partition"], module._diff, "server",
+                                    purge=params["purge_virtual_servers"])
 
 
 def main():

@@ -149,6 +149,7 @@ MEMBER_FIELDS = [
     Field("ratio", "ratio"),
     Field("description", "description"),
 ]
+MEMBERS = runner.ItemSet("members", "members", MEMBER_FIELDS, "member", partitioned=True)
 POOL = runner.RestObject("/mgmt/tm/ltm/pool", "LTM pool", FIELDS)
 
 ARGUMENT_SPEC = dict(
@@ -190,22 +191,15 @@ def member_items(params):
             if member[option] is not None and not low <= member[option] <= high:
                 raise ValidationError("%s: member %s %s must be %s to %s, got %s" % (label, name, option, low, high, member[option]))
         items.append(dict(member, name=name))
-    names = [item["name"] for item in items]
-    if len(set(names)) != len(names):
-        raise ValidationError("%s: members are listed twice: %s" % (label, sorted({n for n in names if names.count(n) > 1})))
     return items
 
 
 def ensure(module, client):
-    params = module.params
+    params = dict(module.params)
     items = member_items(params)
-    name, partition = params["name"], params["partition"]
-    result = runner.ensure(client, POOL, params, name, partition, params["state"], module._diff, "pool")
-    if params["state"] == "present" and params["members"] is not None:
-        outcome = runner.sync_items(client, POOL.path(name, partition) + "/members", MEMBER_FIELDS, items, partition=partition,
-                                    purge=params["purge_members"], what="LTM pool %s member" % resource_name(name, partition))
-        runner.add_items(result, "pool", "members", outcome)
-    return result
+    params["members"] = items if params["members"] is not None else None
+    return runner.ensure_with_items(client, POOL, MEMBERS, params, params["name"], params["partition"], module._diff, "pool",
+                                    purge=params["purge_members"])
 
 
 def main():

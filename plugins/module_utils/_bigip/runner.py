@@ -11,6 +11,8 @@ and ``diff`` (before/after of the managed options only).
 
 from __future__ import annotations
 
+from collections import namedtuple
+
 from .. import _differ
 from .._errors import ValidationError
 from .client import resource_name, resource_path
@@ -134,6 +136,40 @@ def sync_items(client, collection, fields, desired_items, partition="Common", pu
             if not client.check_mode:
                 client.delete(resource_path(collection, name, partition), what="%s %s" % (what, name))
     return changed, before, after
+
+
+ItemSet = namedtuple("ItemSet", "sub option fields what partitioned")
+"""A sub-collection managed together with its parent object.
+
+sub          URI segment under the parent (``members``, ``virtual-servers``)
+option       the module option listing the items, and their key in the result and diff
+fields       the items' field table
+what         display name of one item, e.g. "member"
+partitioned  False for items addressed by bare name (GTM server virtual servers)
+"""
+
+
+def ensure_with_items(client, spec, item_set, params, name, partition="Common", diff_mode=False, result_key="object", purge=False):
+    """``ensure()`` the object; then, when it is present and ``params[item_set.option]`` is given, make its
+    sub-collection match those items (``sync_items``) and fold the outcome into the result."""
+    items = params.get(item_set.option)
+    if items is not None:
+        unique_names(items, spec.label(name, partition), item_set.option)  # bad input fails before any request
+    result = ensure(client, spec, params, name, partition, params["state"], diff_mode, result_key)
+    if params["state"] == "present" and items is not None:
+        outcome = sync_items(client, "%s/%s" % (spec.path(name, partition), item_set.sub), item_set.fields, items,
+                             partition=partition if item_set.partitioned else None, purge=purge,
+                             what="%s %s" % (spec.label(name, partition), item_set.what))
+        add_items(result, result_key, item_set.option, outcome)
+    return result
+
+
+def unique_names(items, label, what="items"):
+    """Refuse a list that names one item twice (the device would take the last one silently)."""
+    names = [item["name"] for item in items]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise ValidationError("%s: %s are listed twice: %s" % (label, what, twice))
 
 
 def add_items(result, result_key, option, outcome):
