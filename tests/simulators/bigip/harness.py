@@ -10,19 +10,16 @@ before every test) and ``bigip_pair`` (``.primary`` and ``.secondary``, likewise
 from __future__ import annotations
 
 import atexit
-import json
 import os
 import secrets
-import signal
 import subprocess
 import sys
-import threading
 from dataclasses import dataclass
 
 import pytest
 import requests
 
-from tests.simulators import certs
+from tests.simulators import certs, process
 
 SERVER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "server.py")
 START_TIMEOUT = 20.0
@@ -74,33 +71,14 @@ class BigipSim:
         return self
 
     def _wait_ready(self) -> int:
-        line: list[bytes] = []
-        reader = threading.Thread(target=lambda: line.append(self.process.stdout.readline()), daemon=True)
-        reader.start()
-        reader.join(START_TIMEOUT)
-        if not line or not line[0]:
-            code = self.process.poll()
-            self.stop()
-            why = f"exited with code {code}" if code is not None else f"did not report ready within {START_TIMEOUT}s"
-            raise SimulatorError(f"BIG-IP simulator {self.name} {why} (see {self.workdir}/{self.name}.stderr)")
-        ready = json.loads(line[0])
-        if not ready.get("ready"):
-            self.stop()
-            raise SimulatorError(f"BIG-IP simulator {self.name} failed to start: {ready}")
+        ready = process.wait_ready(self.process, START_TIMEOUT, f"BIG-IP simulator {self.name}",
+                                   f"{self.workdir}/{self.name}.stderr", self.stop, SimulatorError)
         return int(ready["port"])
 
     def stop(self) -> None:
         if self.process is None:
             return
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(STOP_TIMEOUT)
-        if self.process.stdout:
-            self.process.stdout.close()
+        process.terminate(self.process, STOP_TIMEOUT)
         self.process = None
         self.session.close()
         _RUNNING.discard(self)

@@ -15,14 +15,11 @@ from __future__ import annotations
 
 import atexit
 import hashlib
-import json
 import os
 import secrets
 import shutil
-import signal
 import ssl
 import subprocess
-import threading
 import uuid
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -30,7 +27,7 @@ from urllib.parse import quote
 import pytest
 import requests
 
-from tests.simulators import certs
+from tests.simulators import certs, process
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BINARY = os.path.join(HERE, "vcsim-ld")
@@ -90,32 +87,13 @@ class VcenterSim:
         return self
 
     def _wait_ready(self) -> dict:
-        line: list[bytes] = []
-        reader = threading.Thread(target=lambda: line.append(self.process.stdout.readline()), daemon=True)
-        reader.start()
-        reader.join(START_TIMEOUT)
-        if not line or not line[0]:
-            self.stop()
-            raise SimulatorError(f"vCenter simulator {self.site} did not report ready within {START_TIMEOUT}s "
-                                 f"(see {self._stderr_path})")
-        ready = json.loads(line[0])
-        if not ready.get("ready"):
-            self.stop()
-            raise SimulatorError(f"vCenter simulator {self.site} failed to start: {ready}")
-        return ready
+        return process.wait_ready(self.process, START_TIMEOUT, f"vCenter simulator {self.site}", self._stderr_path,
+                                  self.stop, SimulatorError)
 
     def stop(self) -> None:
         if self.process is None:
             return
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(STOP_TIMEOUT)
-        if self.process.stdout:
-            self.process.stdout.close()
+        process.terminate(self.process, STOP_TIMEOUT)
         self.process = None
         _RUNNING.discard(self)
 
@@ -206,7 +184,7 @@ class VcenterSim:
 
     def vm_state(self, name: str) -> dict | None:
         """The admin dump row of one VM, or None."""
-        return next((vm for vm in self.state()["vms"] if vm["name"] == name), None)
+        return next((vm for vm in self.state()["vms"] or [] if vm["name"] == name), None)
 
 
 @dataclass
