@@ -5,6 +5,8 @@
 #   3. playbooks/site.yml again: the recap must show no change (idempotence), else the demo fails;
 #   4. playbooks/migrate.yml (its preflight checks first): web-01..web-04 move to the secondary data center,
 #      two at a time, GTM cutting over once half of them are there and sending all traffic there at the end;
+#      then web-05 moves onto the stretched datastore stretched-ds1 (docs/lab.md): storage first (Storage vMotion
+#      inside the primary vCenter), then memory (vMotion to the secondary vCenter), as in the guide's Appendix B;
 #   5. a simulated reboot of the secondary BIG-IP (after it discovered a third endpoint): playbooks/check_routing.yml
 #      must detect the disabled iSession routing (non-zero exit), -e fix=true re-enables it, a last check is clean;
 #   6. print where the migration report is; the simulators stop on exit (DEMO_KEEP_SIMS=1 leaves them running).
@@ -98,6 +100,26 @@ play migrate -e "{\"vms\": $DEMO_VMS, \"from_site\": \"primary\", \"to_site\": \
 report="$(find "$REPORT_DIR" -name 'migration-*.md' -newer "$LDV_SIMS_DIR/endpoints.json" -printf '%T@ %p\n' | sort -n | tail -1 | cut -d' ' -f2-)"
 [ -n "$report" ] || die "migrate.yml wrote no report in $REPORT_DIR"
 
+step "4b. storage first, then memory across vCenters: web-05 over the stretched datastore"
+play migrate -e vm=web-05 -e from_site=primary -e to_site=secondary -e migrate_target_datastore=stretched-ds1 \
+    -e poll_interval=2 -e "report_dir=$REPORT_DIR" "$@"
+stretched_report="$(find "$REPORT_DIR" -name 'migration-*.json' -newer "$report" -printf '%T@ %p\n' | sort -n | tail -1 | cut -d' ' -f2-)"
+[ -n "$stretched_report" ] || die "migrate.yml wrote no report for web-05 in $REPORT_DIR"
+python - "$stretched_report" <<'EOF'
+import json
+import sys
+
+with open(sys.argv[1], encoding="utf-8") as handle:
+    vm = {entry["name"]: entry for entry in json.load(handle)["vms"]}["web-05"]
+phases = [(step["phase"], step["state"]) for step in vm["timeline"]]
+where = (vm["placement"]["datacenter"], vm["placement"]["datastores"])
+if vm["status"] != "done" or vm["fallback_reason"] or phases != [("storage", "success"), ("compute", "success")] \
+        or where != ("Secondary", ["stretched-ds1"]):
+    sys.exit(f"web-05 did not move storage first, then memory: status {vm['status']}, fallback {vm['fallback_reason']!r}, "
+             f"phases {phases}, now in {where}")
+print(f"web-05: storage then compute across vCenters, now in {where[0]} on {where[1][0]}")
+EOF
+
 step "5. a reboot of the secondary BIG-IP disables iSession routing on a discovered endpoint"
 bigip_admin secondary discover '{"address": "10.133.59.236"}'
 bigip_admin secondary reboot '{}'
@@ -110,5 +132,6 @@ play check_routing "$@"
 
 step "6. done"
 log "sites configured (second run unchanged), preflight passed, web-01..web-04 migrated with GTM following,"
+log "web-05 migrated storage first, then memory, over the stretched datastore stretched-ds1 ($stretched_report),"
 log "iSession routing drift detected and fixed"
 log "migration report: $report (JSON next to it)"

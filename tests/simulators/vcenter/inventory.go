@@ -58,6 +58,10 @@ var secondarySite = siteSpec{
 	datastores:  []string{"secondary-ds1", "secondary-ds2"},
 }
 
+// stretchedDatastores are mounted on every host of every site and carry the same URL in each
+// site's vCenter: the stretched (cross-mounted) storage of the deployment guide's Appendix B.
+var stretchedDatastores = []string{"stretched-ds1"}
+
 func sitesFor(site string) ([]siteSpec, error) {
 	switch site {
 	case "primary":
@@ -127,6 +131,13 @@ func (b *builder) site(s siteSpec) error {
 		}
 		dsRefs[name] = ref
 	}
+	for _, name := range stretchedDatastores {
+		ref, err := b.datastore(name, hosts)
+		if err != nil {
+			return fmt.Errorf("datastore %s: %v", name, err)
+		}
+		stretch(ref, name)
+	}
 	pool, err := cluster.ResourcePool(b.ctx)
 	if err != nil {
 		return err
@@ -175,6 +186,18 @@ func mountShared(dsRef, hostRef types.ManagedObjectReference) {
 			Mounted: types.NewBool(true), Accessible: types.NewBool(true),
 		},
 	})
+}
+
+// stretch gives a datastore the URL (summary.url) and mount path it has in every vCenter of the lab,
+// ds:///vmfs/volumes/NAME/. Its info.url stays the process's own directory, which vcsim uses as the
+// datastore's file store.
+func stretch(dsRef types.ManagedObjectReference, name string) {
+	ds := simulator.Map.Get(dsRef).(*simulator.Datastore)
+	mountPath := "/vmfs/volumes/" + name
+	ds.Summary.Url = "ds://" + mountPath + "/"
+	for i := range ds.Host {
+		ds.Host[i].MountInfo.Path = mountPath
+	}
 }
 
 // configureHost installs the extension objects and the lab's VMkernel networking on a host.

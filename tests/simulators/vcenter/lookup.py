@@ -18,13 +18,18 @@ def find(si, vimtype, name: str):
     return matches[0]
 
 
-def names(si, vimtype) -> list[str]:
+def objects(si, vimtype) -> list:
+    """Every managed object of ``vimtype`` in the inventory."""
     content = si.RetrieveContent()
     view = content.viewManager.CreateContainerView(content.rootFolder, [vimtype], True)
     try:
-        return sorted(obj.name for obj in view.view)
+        return list(view.view)
     finally:
         view.Destroy()
+
+
+def names(si, vimtype) -> list[str]:
+    return sorted(obj.name for obj in objects(si, vimtype))
 
 
 def host(si, name: str) -> vim.HostSystem:

@@ -18,7 +18,7 @@ def test_primary_datacenter_cluster_hosts(vcenter_sim):
     assert lookup.names(si, vim.Datacenter) == ["Primary"]
     cluster = lookup.find(si, vim.ClusterComputeResource, "Primary-Cluster")
     assert sorted(h.name for h in cluster.host) == sorted(PRIMARY_HOSTS)
-    assert lookup.names(si, vim.Datastore) == ["primary-ds1", "primary-ds2"]
+    assert lookup.names(si, vim.Datastore) == ["primary-ds1", "primary-ds2", "stretched-ds1"]
     for ds in cluster.datastore:
         assert sorted(m.key.name for m in ds.host) == sorted(PRIMARY_HOSTS), ds.name
 
@@ -79,12 +79,38 @@ def test_secondary_site_and_distinct_processes(vcenter_pair):
     assert si.content.about.instanceUuid == secondary.instance_uuid
     assert lookup.names(si, vim.Datacenter) == ["Secondary"]
     assert lookup.names(si, vim.HostSystem) == sorted(SECONDARY_HOSTS)
-    assert lookup.names(si, vim.Datastore) == ["secondary-ds1", "secondary-ds2"]
+    assert lookup.names(si, vim.Datastore) == ["secondary-ds1", "secondary-ds2", "stretched-ds1"]
     assert lookup.names(si, vim.VirtualMachine) == []
     host = lookup.host(si, "esx-s1.lab.local")
     assert lookup.vnic(host, "vmk1").spec.ip.ipAddress == "10.133.58.11"
     assert host.config.network.ipRouteConfig.defaultGateway == "198.51.100.1"
     assert primary.thumbprint() != secondary.thumbprint()
+
+
+def site_datastores(sim):
+    """{name: (summary.url, capacity, mounted host names)} of one vCenter's datastores."""
+    si = sim.connect()
+    return {ds.name: (ds.summary.url, ds.summary.capacity, sorted(m.key.name for m in ds.host if m.mountInfo.mounted))
+            for ds in lookup.objects(si, vim.Datastore)}
+
+
+def test_stretched_datastore_in_both_vcenters_with_one_url(vcenter_pair):
+    primary, secondary = site_datastores(vcenter_pair.primary), site_datastores(vcenter_pair.secondary)
+    url = "ds:///vmfs/volumes/stretched-ds1/"
+    assert primary["stretched-ds1"][0] == url and secondary["stretched-ds1"][0] == url
+    assert primary["stretched-ds1"][2] == sorted(PRIMARY_HOSTS) and secondary["stretched-ds1"][2] == sorted(SECONDARY_HOSTS)
+    assert primary["stretched-ds1"][1] == primary["primary-ds1"][1] > 0
+    assert secondary["stretched-ds1"][1] == secondary["secondary-ds1"][1] > 0
+    others = [entry[0] for site in (primary, secondary) for name, entry in site.items() if name != "stretched-ds1"]
+    assert url not in others and len(set(others)) == 4, "only the stretched datastore shares its URL across the sites"
+
+
+def test_stretched_datastore_in_each_datacenter_of_a_both_process(vcenter_both):
+    si = vcenter_both.connect()
+    stretched = [ds for ds in lookup.objects(si, vim.Datastore) if ds.name == "stretched-ds1"]
+    assert sorted(ds.parent.parent.name for ds in stretched) == ["Primary", "Secondary"]
+    assert sorted(sorted(m.key.name for m in ds.host) for ds in stretched) == [sorted(PRIMARY_HOSTS), sorted(SECONDARY_HOSTS)]
+    assert {ds.summary.url for ds in stretched} == {"ds:///vmfs/volumes/stretched-ds1/"}
 
 
 def test_reset_restores_inventory(vcenter_sim):
@@ -93,7 +119,10 @@ def test_reset_restores_inventory(vcenter_sim):
     lookup.wait(vm.PowerOffVM_Task())
     lookup.wait(vm.Destroy_Task())
     assert "web-01" not in lookup.names(si, vim.VirtualMachine)
+    lookup.wait(lookup.datastore(si, "stretched-ds1").Destroy_Task())
+    assert "stretched-ds1" not in lookup.names(si, vim.Datastore)
     vcenter_sim.reset()
     si = vcenter_sim.connect()
     assert "web-01" in lookup.names(si, vim.VirtualMachine)
     assert lookup.vm(si, "web-01").runtime.powerState == "poweredOn"
+    assert site_datastores(vcenter_sim)["stretched-ds1"][0] == "ds:///vmfs/volumes/stretched-ds1/"

@@ -297,3 +297,56 @@ def test_cluster_target_skips_hosts_in_maintenance_mode(vcenter_sim):
     none_left = migrate(vcenter_sim, name="web-04", cluster_name="Primary-Cluster")
     assert none_left["failed"] is True
     assert none_left["msg"] == "cluster Primary-Cluster has no connected host outside maintenance mode that sees datastore(s) primary-ds1"
+
+
+def test_cross_vcenter_storage_first_over_stretched_datastore_runs_two_phases(pair):
+    primary, secondary = pair.primary, pair.secondary
+    dest = dict(secondary.conn_args)
+    moid = primary.vm_state("web-05")["moid"]
+    primary.clear_calls()
+    secondary.clear_calls()
+    result = migrate(primary, name="web-05", destination_vcenter=dest, esxi_hostname="esx-s1.lab.local", datastore="stretched-ds1")
+    assert result["changed"] is True, result
+    assert result["strategy"] == "storage_first" and result["fallback_reason"] is None
+    assert [(p["name"], p["state"]) for p in result["phases"]] == [("storage", "success"), ("compute", "success")]
+    assert writes(primary) == [("RelocateVM_Task", moid), ("RelocateVM_Task", moid)], "one relocation per phase, both on the source"
+    assert [method for method, _moid in writes(secondary)] == ["CreateVM_Task", "PowerOnVM_Task"], "sent by the source vCenter"
+    done = {m["kind"]: m for m in primary.state()["migrations"]}
+    assert [m["kind"] for m in primary.state()["migrations"]] == ["storage-vmotion", "cross-vcenter"]
+    assert done["storage-vmotion"]["datastore_cost"] == {"primary-ds1": 16, "stretched-ds1": 16}, "disks moved inside the source vCenter"
+    assert list(done["storage-vmotion"]["host_cost"]) == ["esx-p1.lab.local"] and done["cross-vcenter"]["link"].startswith("wan:")
+    before, after = result["placement_before"], result["placement"]
+    assert (before["vcenter_uuid"], before["host"], before["datastores"]) == (primary.instance_uuid, "esx-p1.lab.local", ["primary-ds1"])
+    assert (after["vcenter_uuid"], after["datacenter"], after["host"], after["datastores"]) == \
+        (secondary.instance_uuid, "Secondary", "esx-s1.lab.local", ["stretched-ds1"])
+    assert primary.vm_state("web-05") is None
+    assert placement_of(secondary, "web-05") == ("esx-s1.lab.local", ["stretched-ds1"])
+    moved = find(secondary, vim.VirtualMachine, "web-05")
+    assert moved.runtime.powerState == "poweredOn"
+    assert [ds._moId for ds in moved.datastore] == [find(secondary, vim.Datastore, "stretched-ds1")._moId], "the target vCenter's own stretched-ds1"
+
+    primary.clear_calls()
+    secondary.clear_calls()
+    again = migrate(primary, name="web-05", destination_vcenter=dest, esxi_hostname="esx-s1.lab.local", datastore="stretched-ds1")
+    assert again["changed"] is False and again["phases"] == [] and again["placement"]["vcenter_uuid"] == secondary.instance_uuid
+    assert primary.write_calls() == [] and secondary.write_calls() == []
+
+
+def test_cross_vcenter_storage_phase_leaves_the_vm_on_the_source_host_and_stretched_datastore(pair):
+    primary, secondary = pair.primary, pair.secondary
+    dest = dict(secondary.conn_args)
+    args = dict(name="web-04", destination_vcenter=dest, cluster_name="Secondary-Cluster", datastore="stretched-ds1")
+    checked = migrate(primary, check_mode=True, **args)
+    assert [(p["name"], p["cross_vcenter"]) for p in checked["phases"]] == [("storage", False), ("compute", True)]
+    assert checked["phases"][0]["datastore_moid"] == find(primary, vim.Datastore, "stretched-ds1")._moId
+    assert checked["phases"][1]["datastore_moid"] == find(secondary, vim.Datastore, "stretched-ds1")._moId
+
+    started = migrate(primary, wait=False, **args)
+    assert started["changed"] is True and [p["name"] for p in started["phases"]] == ["storage"] and started["pending_phases"] == ["compute"]
+    WaitForTask(vim.Task(started["phases"][0]["task"], primary.connect()._stub))
+    assert placement_of(primary, "web-04") == ("esx-p2.lab.local", ["stretched-ds1"])
+    assert secondary.vm_state("web-04") is None
+
+    rest = migrate(primary, **args)
+    assert rest["changed"] is True and [p["name"] for p in rest["phases"]] == ["compute"] and rest["fallback_reason"] is None
+    assert primary.vm_state("web-04") is None and placement_of(secondary, "web-04")[1] == ["stretched-ds1"]
