@@ -16,6 +16,11 @@ def wait_ready(process: subprocess.Popen, timeout: float, what: str, stderr_path
     reader.join(timeout)
     if not line or not line[0]:
         code = process.poll()
+        if line and code is None:  # stdout reached EOF: the process is exiting, give it a moment to say how
+            try:
+                code = process.wait(5)
+            except subprocess.TimeoutExpired:
+                code = None
         cleanup()
         why = f"exited with code {code}" if code is not None else f"did not report ready within {timeout}s"
         raise error(f"{what} {why} (see {stderr_path})")
