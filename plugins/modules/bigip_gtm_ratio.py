@@ -159,16 +159,10 @@ diff:
   type: dict
 """
 
-from functools import reduce
-from math import gcd
-
+from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip import gtm, runner
 from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.client import BIGIP, resource_name, resource_path
-from ansible_collections.longdistance.vmotion.plugins.module_utils._differ import full_path
-from ansible_collections.longdistance.vmotion.plugins.module_utils._errors import ApiError, ValidationError
+from ansible_collections.longdistance.vmotion.plugins.module_utils._errors import ValidationError
 from ansible_collections.longdistance.vmotion.plugins.module_utils._module import run_module
-
-WIDE_IPS = "/mgmt/tm/gtm/wideip/a"
-POOLS = "/mgmt/tm/gtm/pool/a"
 
 ARGUMENT_SPEC = dict(
     wide_ip=dict(type="str", required=True),
@@ -182,64 +176,6 @@ ARGUMENT_SPEC = dict(
     purge_pools=dict(type="bool", default=False),
 )
 CHOICE = ("ratios", "cutover", "all_to")
-
-
-def ratio_value(label, value):
-    """A ratio from the user (YAML may give strings): an int of 0 or more."""
-    try:
-        if isinstance(value, bool):
-            raise ValueError(value)
-        ratio = int(value)
-    except (TypeError, ValueError):
-        raise ValidationError("%s: ratio must be a whole number, got %r" % (label, value)) from None
-    if ratio < 0 or ratio != float(value):
-        raise ValidationError("%s: ratio must be a whole number of 0 or more, got %r" % (label, value))
-    return ratio
-
-
-def cutover_ratios(label, target, others, percent):
-    """``percent`` % to ``target``, the rest evenly over ``others``; ratios reduced by their gcd."""
-    if not others:
-        if percent != 100:
-            raise ValidationError("%s: pool %s is its only pool and cannot get %s %% of the traffic" % (label, target, percent))
-        return {target: 1}
-    raw = dict.fromkeys(others, 100 - percent)
-    raw[target] = percent * len(others)
-    divisor = reduce(gcd, raw.values())
-    return {pool: ratio // divisor for pool, ratio in raw.items()}
-
-
-def wide_ip_pools(wide_ip):
-    """The wide IP's ``pools`` -> ``[(full path, ratio)]`` in order."""
-    entries = []
-    for pool in sorted(wide_ip.get("pools") or [], key=lambda p: p.get("order", 0)):
-        path = pool["name"] if pool["name"].startswith("/") else "/".join(
-            ["", pool.get("partition", "Common")] + ([pool["subPath"]] if pool.get("subPath") else []) + [pool["name"]])
-        entries.append((path, pool.get("ratio", 1)))
-    return entries
-
-
-def plan_ratios(params, label, current):
-    """The wide IP's pool list after the task: ``[(full path, ratio)]`` in order."""
-    partition = params["partition"]
-    names = [path for path, _ratio in current]
-    if params["ratios"] is not None:
-        wanted = {full_path(pool, partition): ratio_value("%s pool %s" % (label, pool), value) for pool, value in params["ratios"].items()}
-        if len(wanted) != len(params["ratios"]):
-            raise ValidationError("%s: ratios names a pool twice (by name and by full path): %s" % (label, sorted(params["ratios"])))
-        kept = []
-        for path, ratio in current:
-            if path in wanted:
-                kept.append((path, wanted.pop(path)))
-            elif not params["purge_pools"]:
-                kept.append((path, ratio))
-        return kept + list(wanted.items())
-    target = full_path(params["all_to"] or params["cutover"]["to"], partition)
-    if target not in names:
-        raise ValidationError("%s: pool %s is not one of its pools (%s)" % (label, target, ", ".join(names) or "none"))
-    others = [path for path in names if path != target]
-    ratios = cutover_ratios(label, target, others, 100 if params["all_to"] else params["cutover"]["percent"])
-    return [(path, ratios[path]) for path in names]
 
 
 def validate(params):
@@ -256,80 +192,20 @@ def validate(params):
     return label
 
 
-def read_pools(client, paths):
-    """Pool full path -> the pool object; a missing pool fails before any write."""
-    pools = {}
-    for path in paths:
-        what = "GTM pool %s" % path
-        pools[path] = client.get(resource_path(POOLS, path), what=what)
-        if pools[path] is None:
-            raise ValidationError("%s does not exist on BIG-IP %s" % (what, client.server))
-    return pools
-
-
-def plan_members(client, params, label):
-    """(before, after, writes) of the member ratios: pool -> member -> ratio, and the PATCHes to send."""
-    before, after, writes = {}, {}, []
-    for pool, wanted in (params["member_ratios"] or {}).items():
-        path = full_path(pool, params["partition"])
-        collection = resource_path(POOLS, path) + "/members"
-        items = (client.get(collection, what="GTM pool %s members" % path) or {}).get("items")
-        if items is None:
-            raise ValidationError("%s: GTM pool %s does not exist on BIG-IP %s" % (label, path, client.server))
-        current = {item["name"]: item for item in items}
-        before[path] = {name: item.get("ratio", 1) for name, item in current.items()}
-        after[path] = dict(before[path])
-        for member, value in wanted.items():
-            name = member.rsplit("/", 1)[-1]
-            if name not in current:
-                raise ValidationError("%s: GTM pool %s has no member %s (members: %s)" % (label, path, name, ", ".join(sorted(current)) or "none"))
-            ratio = ratio_value("GTM pool %s member %s" % (path, name), value)
-            after[path][name] = ratio
-            if ratio != before[path][name]:
-                member_path = resource_path(collection, name, current[name].get("partition"))
-                writes.append((member_path, {"ratio": ratio}, "GTM pool %s member %s" % (path, name)))
-    return before, after, writes
-
-
-def plan_states(params, pools, planned):
-    """(enabled after, writes) of the pools of the wide IP after the task: enable/disable as asked."""
-    enabled_after, writes = {}, []
-    for path, ratio in planned:
-        enabled = not pools[path].get("disabled", False)
-        if (params["enable_pools"] and ratio > 0 and not enabled) or (params["disable_idle_pools"] and ratio == 0 and enabled):
-            enabled = not enabled
-            writes.append((resource_path(POOLS, path), {"enabled": True} if enabled else {"disabled": True}, "GTM pool %s" % path))
-        enabled_after[path] = enabled
-    return enabled_after, writes
-
-
-def apply(client, writes, label):
-    """Send every write in one transaction (all or nothing); nothing in check mode."""
-    if not writes or client.check_mode:
-        return
-    try:
-        with client.transaction():
-            for path, body, what in writes:
-                client.patch(path, body, what=what)
-    except ApiError as exc:
-        raise ApiError("%s: the device refused the change, nothing was applied: %s" % (label, exc.msg), status=exc.status, code=exc.code,
-                       api_message=exc.api_message, api_error=exc.api_error, method=exc.method, path=exc.path) from None
-
-
 def ensure(module, client):
     params = module.params
     label = validate(params)
-    path = resource_path(WIDE_IPS, params["wide_ip"], params["partition"])
+    path = resource_path(gtm.WIDE_IPS, params["wide_ip"], params["partition"])
     wide_ip = client.get(path, what=label)
     if wide_ip is None:
         raise ValidationError("%s does not exist on BIG-IP %s" % (label, client.server))
-    current = wide_ip_pools(wide_ip)
-    planned = plan_ratios(params, label, current)
+    current = gtm.wide_ip_pools(wide_ip)
+    planned = gtm.plan_ratios(params, label, current)
     if sum(ratio for _path, ratio in planned) == 0:
         raise ValidationError("%s: at least one pool needs a ratio above 0, got %s" % (label, dict(planned)))
-    pools = read_pools(client, [p for p, _r in current] + [p for p, _r in planned if p not in dict(current)])
-    members_before, members_after, member_writes = plan_members(client, params, label)
-    enabled_after, pool_writes = plan_states(params, pools, planned)
+    pools = gtm.read_pools(client, [p for p, _r in current] + [p for p, _r in planned if p not in dict(current)])
+    members_before, members_after, member_writes = gtm.plan_members(client, params, label)
+    enabled_after, pool_writes = gtm.plan_states(params, pools, planned)
 
     body = {}
     if planned != current:
@@ -337,12 +213,12 @@ def ensure(module, client):
     if wide_ip.get("poolLbMode") != "ratio":
         body["poolLbMode"] = "ratio"
     writes = ([(path, body, label)] if body else []) + pool_writes + member_writes
-    apply(client, writes, label)
+    runner.apply_in_transaction(client, writes, label)
 
     served = sum(ratio for p, ratio in planned if enabled_after[p])
     if served == 0:
         module.warn("%s: no enabled pool has a ratio above 0 after this task; enable_pools enables the pools that receive traffic" % label)
-    key = pool_key(params["partition"])
+    key = gtm.pool_key(params["partition"])
     result = {
         "changed": bool(writes),
         "wide_ip": resource_name(params["wide_ip"], params["partition"]),
@@ -361,12 +237,6 @@ def ensure(module, client):
         result["diff"] = {side: dict({name: result["%s_%s" % (name, side)] for name in sides}, pool_lb_mode=mode)
                           for side, mode in (("before", wide_ip.get("poolLbMode")), ("after", "ratio"))}
     return result
-
-
-def pool_key(partition):
-    """Result keys: the bare pool name in the wide IP's partition, the full path otherwise."""
-    prefix = "/%s/" % partition
-    return lambda path: path[len(prefix):] if path.startswith(prefix) and "/" not in path[len(prefix):] else path
 
 
 def main():

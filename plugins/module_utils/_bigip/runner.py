@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import namedtuple
 
 from .. import _differ
-from .._errors import ValidationError
+from .._errors import ApiError, ValidationError
 from .client import resource_name, resource_path
 
 
@@ -183,6 +183,21 @@ def add_items(result, result_key, option, outcome):
         if result["diff"]["before"] or before:
             result["diff"]["before"][option] = before
     return result
+
+
+def apply_in_transaction(client, writes, label):
+    """PATCH every ``(path, body, what)`` in one transaction (all or nothing); nothing in check mode.
+
+    A refused commit is reported with ``label`` and the promise that nothing was applied."""
+    if not writes or client.check_mode:
+        return
+    try:
+        with client.transaction():
+            for path, body, what in writes:
+                client.patch(path, body, what=what)
+    except ApiError as exc:
+        raise ApiError("%s: the device refused the change, nothing was applied: %s" % (label, exc.msg), status=exc.status, code=exc.code,
+                       api_message=exc.api_message, api_error=exc.api_error, method=exc.method, path=exc.path) from None
 
 
 def _result(changed, key, view, before, after, diff_mode):

@@ -12,7 +12,7 @@ from ansible.module_utils.common.warnings import get_warning_messages
 
 from bigip_crud import Log, run, run_ok
 
-from ansible_collections.longdistance.vmotion.plugins.modules.bigip_gtm_ratio import cutover_ratios
+from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.gtm import cutover_ratios
 
 pytestmark = pytest.mark.bigip_sim
 
