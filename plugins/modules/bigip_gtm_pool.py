@@ -190,7 +190,7 @@ ARGUMENT_SPEC = dict(
 
 
 def member_items(params):
-    """The members as sub-collection items named ``server:virtual_server``; bad values refused here."""
+    """The members as sub-collection items named ``server:virtual_server`` (None: leave them alone); bad values refused here."""
     label = "GTM pool %s" % resource_name(params["name"], params["partition"])
     items = []
     for member in params["members"] or []:
@@ -204,15 +204,12 @@ def member_items(params):
         items.append(dict(member, name=name))
     if params["ttl"] is not None and params["ttl"] < 0:
         raise ValidationError("%s: ttl must be 0 or more, got %s" % (label, params["ttl"]))
-    if params["purge_members"] and params["members"] is None:
-        raise ValidationError("%s: purge_members needs members (use [] to delete them all)" % label)
-    return items
+    return items if params["members"] is not None else None
 
 
 def ensure(module, client):
     params = dict(module.params)
-    items = member_items(params)
-    params["members"] = items if params["members"] is not None else None
+    params["members"] = member_items(params)
     return runner.ensure_with_items(client, POOL, MEMBERS, params, params["name"], params["partition"], module._diff, "pool",
                                     purge=params["purge_members"])
 

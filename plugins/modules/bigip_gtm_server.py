@@ -240,8 +240,6 @@ def validate(params):
         _check_ip("%s virtual server %s" % (label, vs["name"]), address)
         if not sep or not port.isdigit() or not 1 <= int(port) <= 65535:
             raise ValidationError("%s virtual server %s: destination must be IP:port with a port from 1 to 65535, got %r" % (label, vs["name"], dest))
-    if params["purge_virtual_servers"] and params["virtual_servers"] is None:
-        raise ValidationError("%s: purge_virtual_servers needs virtual_servers (use [] to delete them all)" % label)
 
 
 def ensure(module, client):

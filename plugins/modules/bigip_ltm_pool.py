@@ -173,12 +173,10 @@ LIMITS = (("port", 1, 65535), ("priority_group", 0, 65535), ("ratio", 1, 65535))
 
 
 def member_items(params):
-    """The members as sub-collection items with their device names; bad values refused here."""
+    """The members as sub-collection items with their device names (None: leave them alone); bad values refused here."""
     label = "LTM pool %s" % resource_name(params["name"], params["partition"])
     if params["priority_group_activation"] is not None and params["priority_group_activation"] < 0:
         raise ValidationError("%s: priority_group_activation must be 0 or more, got %s" % (label, params["priority_group_activation"]))
-    if params["purge_members"] and params["members"] is None:
-        raise ValidationError("%s: purge_members needs members (use [] to delete them all)" % label)
     items = []
     for member in params["members"] or []:
         address = member["address"]
@@ -191,13 +189,12 @@ def member_items(params):
             if member[option] is not None and not low <= member[option] <= high:
                 raise ValidationError("%s: member %s %s must be %s to %s, got %s" % (label, name, option, low, high, member[option]))
         items.append(dict(member, name=name))
-    return items
+    return items if params["members"] is not None else None
 
 
 def ensure(module, client):
     params = dict(module.params)
-    items = member_items(params)
-    params["members"] = items if params["members"] is not None else None
+    params["members"] = member_items(params)
     return runner.ensure_with_items(client, POOL, MEMBERS, params, params["name"], params["partition"], module._diff, "pool",
                                     purge=params["purge_members"])
 

@@ -153,13 +153,17 @@ def ensure_with_items(client, spec, item_set, params, name, partition="Common", 
     """``ensure()`` the object; then, when it is present and ``params[item_set.option]`` is given, make its
     sub-collection match those items (``sync_items``) and fold the outcome into the result."""
     items = params.get(item_set.option)
+    label = spec.label(name, partition)
+    # Bad input fails before any request.
+    if purge and items is None:
+        raise ValidationError("%s: purge_%s needs %s (use [] to delete them all)" % (label, item_set.option, item_set.option))
     if items is not None:
-        unique_names(items, spec.label(name, partition), item_set.option)  # bad input fails before any request
+        unique_names(items, label, item_set.option)
     result = ensure(client, spec, params, name, partition, params["state"], diff_mode, result_key)
     if params["state"] == "present" and items is not None:
         outcome = sync_items(client, "%s/%s" % (spec.path(name, partition), item_set.sub), item_set.fields, items,
                              partition=partition if item_set.partitioned else None, purge=purge,
-                             what="%s %s" % (spec.label(name, partition), item_set.what))
+                             what="%s %s" % (label, item_set.what))
         add_items(result, result_key, item_set.option, outcome)
     return result
 
