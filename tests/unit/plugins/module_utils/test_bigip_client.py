@@ -124,7 +124,7 @@ def test_token_deleted_even_after_an_exception(device, clock):
     class Module:
         check_mode = False
         params = dict(server="bigip.example", server_port=443, user="admin", password="secret", validate_certs=True,
-                      ca_path=None, auth_provider="tmos", timeout=5, retries=0)
+                      ca_path=None, auth_provider="tmos", timeout=5, retries=0, retry_deadline=5)
 
         def warn(self, msg):
             raise AssertionError(msg)
