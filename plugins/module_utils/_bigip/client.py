@@ -273,6 +273,7 @@ class BigIpClient:
         def retryable(exc):
             return idempotent and _is_retryable(exc)
 
+        started = self.retry_policy.clock()
         try:
             return self._retrying(attempt, method, path, retryable)
         except (TransportError, ApiError) as exc:
@@ -281,6 +282,10 @@ class BigIpClient:
                 raise OutcomeUnknownError(
                     "BIG-IP %s: %s %s: a reply was lost, so the device may or may not have applied it; retries until the "
                     "deadline did not settle it: %s" % (self.server, method, subject, _reason(exc)), method=method, path=path) from None
+            if retryable(exc):
+                exc.msg = "%s (still failing after %.0fs of retries; retry_deadline is %ss)" % (
+                    exc.msg, self.retry_policy.clock() - started, self.retry_policy.deadline)
+                exc.args = (exc.msg,)
             raise
 
     def _retrying(self, attempt, method, path, retryable=None):
@@ -348,7 +353,7 @@ class BigIpClient:
         for path, body, what in queued:
             current = self.get(path, what=what)
             subject = what or path
-            if current is not None and all(current.get(key) == value for key, value in body.items()):
+            if current is not None and _holds(current, body):
                 holds.append(subject)
             else:
                 lacks.append(subject)
@@ -412,6 +417,25 @@ def _is_retryable(exc):
         text = (exc.api_message or "").lower()
         return exc.status in RETRY_STATUSES or (exc.status == 500 and any(hint in text for hint in RESTARTING_HINTS))
     return False
+
+
+def _holds(current, wanted):
+    """Whether the device's rendering ``current`` holds every value of the written ``wanted`` (names
+    may come back split into ``partition`` + ``name``; the device adds properties of its own)."""
+    if isinstance(wanted, dict):
+        if not isinstance(current, dict):
+            return False
+        for key, value in wanted.items():
+            if key == "name" and isinstance(value, str) and value.startswith("/"):
+                rendered = current.get("fullPath") or "/%s/%s" % (current.get("partition", "Common"), current.get("name"))
+                if value not in (current.get("name"), rendered):
+                    return False
+            elif not _holds(current.get(key), value):
+                return False
+        return True
+    if isinstance(wanted, list):
+        return isinstance(current, list) and len(current) == len(wanted) and all(_holds(c, w) for c, w in zip(current, wanted))
+    return current == wanted
 
 
 def _reason(exc):

@@ -10,13 +10,15 @@ from urllib.parse import parse_qsl
 
 from engine import ApiError, FrameworkError
 
-FAULT_KINDS = ("restarting", "token_expiry", "drop", "mcpd", "drop_after", "bad_gateway", "delay", "unauthorized", "race")
+FAULT_KINDS = ("restarting", "token_expiry", "drop", "mcpd", "drop_after", "bad_gateway", "delay", "unauthorized", "race",
+               "expire_tokens")
 """restarting: 503 from restjavad; mcpd: 500 "connection to mcpd has been lost"; drop: the connection
 is closed before the request is applied; drop_after: the request IS applied, then the connection is
 closed without an answer; bad_gateway: 502 from a proxy in front of the device; delay: the answer
 comes ``ms`` milliseconds late (the request is applied); unauthorized: 401 as for a token the device
 no longer accepts; race: ``apply`` (a write of another client) runs just before the matched request;
-token_expiry: every token expires now. Every kind but token_expiry may be limited to requests
+token_expiry: every token expires now; expire_tokens: every token expires just before the matched
+request (a token running out in the middle of a transaction). Every kind but token_expiry may be limited to requests
 matching ``method`` and ``path_prefix``."""
 ADMIN_PREFIX = "/sim/admin"
 

@@ -127,9 +127,12 @@ class Handler(BaseHTTPRequestHandler):
     def mgmt(self, method, path, query, raw, controls: Controls) -> int | None:
         if controls.latency_ms:
             time.sleep(controls.latency_ms / 1000.0)
-        spec = controls.take_fault(("race", "drop", "drop_after", "restarting", "bad_gateway", "unauthorized", "delay")
+        spec = controls.take_fault(("expire_tokens", "race", "drop", "drop_after", "restarting", "bad_gateway", "unauthorized", "delay")
                                    + (("mcpd",) if path.startswith("/mgmt/tm") else ()), method, path)
         fault = spec["kind"] if spec else None
+        if fault == "expire_tokens":
+            with self.server.device.lock:
+                self.server.device.auth.expire_all()
         if fault == "race":  # another client's write lands just before this request
             other = spec["apply"]
             with contextlib.suppress(ApiError, FrameworkError):
