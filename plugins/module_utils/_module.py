@@ -36,6 +36,9 @@ NAME_OPTIONS = frozenset((
 unset variable), and the device would either refuse it late or address the wrong object."""
 
 
+LIST_NAME_OPTIONS = frozenset(("addresses", "monitors", "rules", "vlans", "allow_service", "subnet_filter"))
+
+
 def _names_something(option):
     return option == "name" or option.endswith("name") or option in NAME_OPTIONS
 
@@ -50,7 +53,7 @@ def refuse_empty_names(spec, params, prefix=""):
         kind, elements = rules.get("type", "str"), rules.get("elements")
         if kind == "str" and _names_something(option) and not value.strip():
             raise ValidationError("%s: must not be empty" % where, option=where)
-        if kind == "list" and elements == "str" and _names_something(option.rstrip("s")) and any(not str(v).strip() for v in value):
+        if kind == "list" and elements == "str" and option in LIST_NAME_OPTIONS and any(not str(v).strip() for v in value):
             raise ValidationError("%s: entries must not be empty, got %r" % (where, value), option=where)
         if rules.get("options"):
             entries = value if kind == "list" else [value]

@@ -19,7 +19,7 @@ comes ``ms`` milliseconds late (the request is applied); unauthorized: 401 as fo
 no longer accepts; race: ``apply`` (a write of another client) runs just before the matched request;
 token_expiry: every token expires now; expire_tokens: every token expires just before the matched
 request (a token running out in the middle of a transaction). Every kind but token_expiry may be limited to requests
-matching ``method`` and ``path_prefix``."""
+matching ``method`` and ``path_prefix``, after letting the first ``skip`` of them through."""
 ADMIN_PREFIX = "/sim/admin"
 
 
@@ -48,6 +48,9 @@ class Controls:
             for spec in self.targeted:
                 if spec["count"] > 0 and spec["kind"] in kinds and spec["method"] in (None, method) \
                         and (spec["path_prefix"] is None or (path or "").startswith(spec["path_prefix"])):
+                    if spec["skip"] > 0:  # let the first matching requests through
+                        spec["skip"] -= 1
+                        return None
                     spec["count"] -= 1
                     return dict(spec)
             for kind in kinds:
@@ -109,11 +112,11 @@ def _fault(call: AdminCall) -> dict:
     if isinstance(count, bool) or not isinstance(count, int) or count < 0:
         raise ApiError(400, f"fault count must be a non-negative integer, got {count!r}", 1)
     method, prefix = call.body.get("method"), call.body.get("path_prefix")
-    extra = {"ms": call.body.get("ms", 0), "apply": call.body.get("apply")}
+    extra = {"ms": call.body.get("ms", 0), "apply": call.body.get("apply"), "skip": call.body.get("skip", 0)}
     if kind in ("race",) and not isinstance(extra["apply"], dict):
         raise ApiError(400, "a race needs apply: {method, path, body}", 1)
     with call.controls.lock:
-        if method is None and prefix is None and kind in ("restarting", "drop", "mcpd"):
+        if method is None and prefix is None and not extra["skip"] and kind in ("restarting", "drop", "mcpd"):
             call.controls.faults[kind] = count
             return {"kind": kind, "count": count, "pending": dict(call.controls.faults)}
         call.controls.targeted.append({"kind": kind, "count": count, "method": method.upper() if method else None,
