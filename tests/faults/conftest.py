@@ -4,10 +4,16 @@ admin hooks (``BigipSim.fault``: 502/503 bursts, resets before and after the dev
 request, late answers, 401s, mcpd outages, races); see tests/simulators/bigip/admin.py."""
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+
 import pytest
 from ansible.module_utils import basic
 
-from tests.conftest import run_module
+from tests.conftest import COLLECTIONS_ROOT, REPO, run_module
+from tests.simulators.bigip.harness import BigipSim
 
 from ansible_collections.longdistance.vmotion.plugins.module_utils import _retry
 
@@ -49,6 +55,49 @@ def warnings(monkeypatch):
     seen = []
     monkeypatch.setattr(basic.AnsibleModule, "warn", lambda self, msg: seen.append(msg))
     return seen
+
+
+SEED = os.path.join(REPO, "tests", "simulators", "bigip", "seeds", "lab-primary.json")
+PLAY_TIMEOUT = 300
+
+
+@pytest.fixture(scope="module")
+def lab_bigip(tmp_path_factory):
+    workdir = str(tmp_path_factory.mktemp("durable"))
+    sim = BigipSim("primary", workdir, seed=SEED).start()
+    sims_dir = os.path.join(workdir, "sims")
+    os.makedirs(sims_dir, mode=0o700)
+    with open(os.path.join(sims_dir, "endpoints.json"), "w", encoding="utf-8") as handle:
+        json.dump({"ca_cert": sim.ca_path, "bigip": {"primary": {"server": sim.server, "server_port": sim.port, "user": sim.user,
+                                                                  "password": sim.password}}}, handle)
+    os.chmod(os.path.join(sims_dir, "endpoints.json"), 0o600)
+    sim.sims_dir = sims_dir
+    try:
+        yield sim
+    finally:
+        sim.stop()
+
+
+@pytest.fixture
+def bigip(lab_bigip):
+    lab_bigip.reset()
+    lab_bigip.clear_log()
+    return lab_bigip
+
+
+def playbook(sim, name, *extra, env=None):
+    """``ansible-playbook <name> -i inventories/lab --limit bigip-primary`` against ``sim``, as a process."""
+    cmd = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", "inventories/lab", name,
+           "--limit", "bigip-primary", *extra]
+    full_env = dict(os.environ, LDV_SIMS_DIR=sim.sims_dir, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS_ROOT, NO_COLOR="1",
+                    ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0", **(env or {}))
+    return subprocess.Popen(cmd, cwd=REPO, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            start_new_session=True)
+
+
+def finish(process):
+    out, _err = process.communicate(timeout=PLAY_TIMEOUT)
+    return process.returncode, out
 
 
 def run(sim, module, args, check_mode=False):

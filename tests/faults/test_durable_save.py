@@ -7,66 +7,21 @@ the simulator (running configuration replaced by the saved one) and reading the 
 """
 from __future__ import annotations
 
-import json
 import os
 import re
 import signal
-import subprocess
-import sys
 import time
 
 import pytest
 
-from tests.conftest import COLLECTIONS_ROOT, REPO
-from tests.simulators.bigip.harness import BigipSim
+from tests.faults.conftest import PLAY_TIMEOUT, finish, playbook
 
 pytestmark = [pytest.mark.bigip_sim, pytest.mark.slow]
 
-SEED = os.path.join(REPO, "tests", "simulators", "bigip", "seeds", "lab-primary.json")
 VLAN = "/mgmt/tm/net/vlan/~Common~vmotion-vlan"
 SELF = "/mgmt/tm/net/self/~Common~vmotion-self"
 SAVE = "/mgmt/tm/sys/config"
 IRULE = "/mgmt/tm/ltm/rule/~Common~vmotion-irule"
-PLAY_TIMEOUT = 300
-
-
-@pytest.fixture(scope="module")
-def lab_bigip(tmp_path_factory):
-    workdir = str(tmp_path_factory.mktemp("durable"))
-    sim = BigipSim("primary", workdir, seed=SEED).start()
-    sims_dir = os.path.join(workdir, "sims")
-    os.makedirs(sims_dir, mode=0o700)
-    with open(os.path.join(sims_dir, "endpoints.json"), "w", encoding="utf-8") as handle:
-        json.dump({"ca_cert": sim.ca_path, "bigip": {"primary": {"server": sim.server, "server_port": sim.port, "user": sim.user,
-                                                                  "password": sim.password}}}, handle)
-    os.chmod(os.path.join(sims_dir, "endpoints.json"), 0o600)
-    sim.sims_dir = sims_dir
-    try:
-        yield sim
-    finally:
-        sim.stop()
-
-
-@pytest.fixture
-def bigip(lab_bigip):
-    lab_bigip.reset()
-    lab_bigip.clear_log()
-    return lab_bigip
-
-
-def playbook(sim, *extra, env=None):
-    """``ansible-playbook playbooks/site.yml`` for the primary BIG-IP, as a process."""
-    cmd = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", "inventories/lab", "playbooks/site.yml",
-           "--limit", "bigip-primary", *extra]
-    full_env = dict(os.environ, LDV_SIMS_DIR=sim.sims_dir, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS_ROOT, NO_COLOR="1",
-                    ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0", **(env or {}))
-    return subprocess.Popen(cmd, cwd=REPO, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            start_new_session=True)
-
-
-def finish(process):
-    out, _err = process.communicate(timeout=PLAY_TIMEOUT)
-    return process.returncode, out
 
 
 def recap_changed(out):
@@ -84,7 +39,7 @@ def present(sim, path):
 @pytest.mark.fault(call="config save", fault="run killed before the save; then a rerun",
                    behaviour="the rerun saves at its end (every run saves; handlers are not relied on): saved = running")
 def test_killed_run_then_rerun_saves_everything(bigip):
-    run = playbook(bigip)
+    run = playbook(bigip, "playbooks/site.yml")
     deadline = time.monotonic() + PLAY_TIMEOUT
     while not bigip.requests_log("POST", "/mgmt/tm/net/self") and time.monotonic() < deadline and run.poll() is None:
         time.sleep(0.05)
@@ -92,7 +47,7 @@ def test_killed_run_then_rerun_saves_everything(bigip):
     run.communicate(timeout=30)
     assert present(bigip, SELF) and bigip.requests_log("POST", SAVE) == [], "killed after the self IP, before any save"
 
-    code, out = finish(playbook(bigip))
+    code, out = finish(playbook(bigip, "playbooks/site.yml"))
     assert code == 0, out
     assert "Save the BIG-IP configuration (bigip_network)" in out
     assert len([e for e in bigip.requests_log("POST", SAVE) if e["status"] == 200]) == 3  # one per BIG-IP role
@@ -104,12 +59,12 @@ def test_killed_run_then_rerun_saves_everything(bigip):
                    behaviour="the failed run fails saying 'NOT saved'; the rerun reports changed=0 and still saves: saved = running")
 def test_failed_save_then_unchanged_rerun_saves(bigip):
     bigip.fault("restarting", 100000, method="POST", path_prefix=SAVE, skip=2)  # bigip_network and bigip_gtm save, bigip_ltm_migration cannot
-    code, out = finish(playbook(bigip, env={"F5_RETRY_DEADLINE": "2"}))
+    code, out = finish(playbook(bigip, "playbooks/site.yml", env={"F5_RETRY_DEADLINE": "2"}))
     assert code != 0 and "The running configuration was NOT saved" in out, out
     bigip.clear_faults()
     bigip.clear_log()
 
-    code, out = finish(playbook(bigip))
+    code, out = finish(playbook(bigip, "playbooks/site.yml"))
     assert code == 0, out
     assert recap_changed(out) == 0, "nothing left to change: the recap says so"
     assert len([e for e in bigip.requests_log("POST", SAVE) if e["status"] == 200]) == 3
