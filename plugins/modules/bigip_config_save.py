@@ -14,7 +14,7 @@ description:
     that changes made through iControl REST survive a reboot or upgrade.
   - BIG-IP's REST API has no indicator of unsaved changes, so the module saves B(every time) it
     runs (not in check mode). Run it at the end of every play that may change a BIG-IP, not only as
-    a handler: a handler never runs when the play fails or is killed, and the next run, finding
+    a handler. A handler never runs when the play fails or is killed, and the next run, finding
     nothing to change, would not save either.
   - The save is retried like every call of the collection while the device is unreachable or its
     REST framework is restarting (up to O(retry_deadline)); when it still fails, the task fails and

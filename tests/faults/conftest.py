@@ -68,8 +68,8 @@ def lab_bigip(tmp_path_factory):
     sims_dir = os.path.join(workdir, "sims")
     os.makedirs(sims_dir, mode=0o700)
     with open(os.path.join(sims_dir, "endpoints.json"), "w", encoding="utf-8") as handle:
-        json.dump({"ca_cert": sim.ca_path, "bigip": {"primary": {"server": sim.server, "server_port": sim.port, "user": sim.user,
-                                                                  "password": sim.password}}}, handle)
+        endpoint = {"server": sim.server, "server_port": sim.port, "user": sim.user, "password": sim.password}
+        json.dump({"ca_cert": sim.ca_path, "bigip": {"primary": endpoint}}, handle)
     os.chmod(os.path.join(sims_dir, "endpoints.json"), 0o600)
     sim.sims_dir = sims_dir
     try:

@@ -42,8 +42,8 @@ def build_gtm(sim):
                              ("bigip_gtm_pool", {"name": "%s_pool" % site, "enabled": True,
                                                  "members": [{"server": "%s-BIG-IP" % site, "virtual_server": "vmhttp_vs"}]})):
             assert not run(sim, module, args).get("failed")
-    assert not run(sim, "bigip_gtm_wide_ip", {"name": WIDE_IP, "pool_lb_mode": "ratio",
-                                               "pools": [{"name": "Local_pool", "ratio": 1}, {"name": "Remote_pool", "ratio": 0}]}).get("failed")
+    pools = [{"name": "Local_pool", "ratio": 1}, {"name": "Remote_pool", "ratio": 0}]
+    assert not run(sim, "bigip_gtm_wide_ip", {"name": WIDE_IP, "pool_lb_mode": "ratio", "pools": pools}).get("failed")
 
 
 def gtm_ratios(sim):

@@ -203,8 +203,9 @@ def apply_in_transaction(client, writes, label):
             for path, body, what in writes:
                 client.patch(path, body, what=what)
     except ApiError as exc:
-        raise type(exc)("%s: the device refused the change, nothing was applied: %s" % (label, exc.msg), status=exc.status, code=exc.code,
-                       api_message=exc.api_message, api_error=exc.api_error, method=exc.method, path=exc.path) from None
+        raise type(exc)("%s: the device refused the change, nothing was applied: %s" % (label, exc.msg), status=exc.status,
+                        code=exc.code, api_message=exc.api_message, api_error=exc.api_error, method=exc.method,
+                        path=exc.path) from None
 
 
 def _result(changed, key, view, before, after, diff_mode):
