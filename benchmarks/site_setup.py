@@ -7,12 +7,11 @@ The sequence is the one ``playbooks/site.yml`` runs on ``bigip-primary`` of the 
 ``inventories/lab``, on a simulator seeded like ``make sims`` does): VLAN, self IP, local
 endpoint, advertised route, discovery, remote endpoint, iSession profile, optimization policy,
 GTM data centers / monitor / servers / info read / pools / wide IP, LTM pool, iRule, iRule
-attachment, then one configuration save per role that changed something (the roles' handlers,
-run at the end of the play). Module runs are in-process (``run_module``), so the figures are the
+attachment, then one configuration save per role (the roles' closing task, on every run). Module runs are in-process (``run_module``), so the figures are the
 modules' own cost, without ansible-playbook's per-task overhead.
 
-Checks: one login and one logout per module run; the rerun changes nothing, sends zero writes
-and saves nothing. Parallel mode: N worker processes, each running first run + rerun against
+Checks: one login and one logout per module run; the rerun changes nothing and sends zero writes
+besides its three saves. Parallel mode: N worker processes, each running first run + rerun against
 its own simulator (N simulator processes), all started together.
 """
 from __future__ import annotations
@@ -128,7 +127,7 @@ ROLES = ("bigip_network", "bigip_gtm", "bigip_ltm_migration")
 
 
 def run_site(sim, label: str, deadline: Deadline) -> list[Run]:
-    """One site.yml run on ``sim``: every task, then the save handler of each role that changed something."""
+    """One site.yml run on ``sim``: every task, then the closing save of each role (every run, see docs/reliability.md)."""
     runs: list[Run] = []
 
     def do(task: Task) -> dict:
@@ -144,8 +143,8 @@ def run_site(sim, label: str, deadline: Deadline) -> list[Run]:
     for task in gtm_pool_tasks(existing) + ltm_tasks():
         do(task)
     for role in ROLES:
-        if any(r.changed for r in runs if r.phase == role):
-            do(Task("handler:" + role, "bigip_config_save", {}))
+        changed = any(r.changed for r in runs if r.phase == role)
+        do(Task("save:" + role, "bigip_config_save", {"unsaved_changes": changed}))
     return runs
 
 
@@ -173,14 +172,15 @@ class Outcome:
 
 
 def first_and_rerun(sim, tag: str, deadline: Deadline) -> tuple[Outcome, Outcome, list[Run]]:
-    """site.yml twice on ``sim``: the rerun must change nothing and write nothing."""
+    """site.yml twice on ``sim``: the rerun must change nothing and write nothing but its saves."""
     start = time.perf_counter()
     first = run_site(sim, tag + "first", deadline)
     middle = time.perf_counter()
     rerun = run_site(sim, tag + "rerun", deadline)
     end = time.perf_counter()
     for run in rerun:
-        assert_no_writes(run)
+        if run.module != "bigip_config_save":  # the closing saves run every time (and report no change)
+            assert_no_writes(run)
         if run.changed:
             raise BenchError("rerun: %s reported changed on %s" % (run.module, sim.name))
     return Outcome.of(tag + "first", first, middle - start), Outcome.of(tag + "rerun", rerun, end - middle), first + rerun
@@ -285,7 +285,7 @@ def main(argv: list[str]) -> int:
                  for p in parallel]))
     path = write_json(args.out, "site_setup", {"latency_ms": args.latency, "first": vars(first), "rerun": vars(rerun),
                                                "runs": [r.as_dict() for r in runs], "parallel": parallel})
-    print("\nAll checks passed: one login + one logout per module run, rerun with zero writes and no save.")
+    print("\nAll checks passed: one login + one logout per module run, rerun with zero writes besides its saves.")
     print("JSON: %s (load average at the end: %s)" % (path, machine()["loadavg"]))
     return 0
 

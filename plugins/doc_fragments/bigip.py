@@ -52,19 +52,35 @@ options:
     default: tmos
   timeout:
     description:
-      - Seconds to wait for one iControl REST answer. The whole call, retries included, gives up
-        after O(timeout) x (O(retries) + 1) seconds.
+      - Seconds to wait for one iControl REST answer (one try). A try without an answer in time is
+        retried like a connection error (see O(retry_deadline)).
     type: int
     default: 30
+  retry_deadline:
+    description:
+      - Seconds during which every call (login, read, write, transaction open and commit, config
+        save) is retried, with exponential backoff (0.5 s doubling up to 8 s), while the device is
+        unreachable, does not answer within O(timeout), or answers that it is restarting (HTTP 502,
+        503, 504, "connection to mcpd has been lost"). No new try starts after it.
+      - The default covers a restart of the REST framework (restjavad), which takes 30 to 90
+        seconds on real devices. Use V(0) to fail on the first such error.
+      - A write whose answer was lost is settled before it is sent again (a create re-reads the
+        object, a DELETE that then finds nothing succeeded, a commit whose transaction is then gone
+        re-reads the objects it changed); the task never reports more than it verified.
+      - A login refused for its credentials fails at once, without retries.
+      - Environment fallback C(F5_RETRY_DEADLINE).
+    type: int
+    default: 120
   retries:
     description:
-      - How many times a call is retried when the device is unreachable or answers that it is
-        restarting (HTTP 502, 503, 504, mcpd lost). A create is only retried after re-reading
-        whether the object exists.
+      - At most this many retries of one call, within O(retry_deadline). Unset, the deadline alone
+        bounds them.
     type: int
-    default: 3
 notes:
   - One token login per task; the token is deleted when the task ends, even when it fails.
-    An expired token is renewed once per call.
+    An expired token is renewed once per call. When a login's answer was lost, the token the
+    device may have created for it is looked up and deleted after the next successful login
+    (tokens of the same user, from the same address, issued in that interval); if that lookup
+    fails the token expires by itself after its timeout (1200 s by default).
   - In check mode the modules read from the device but never send a write.
 """

@@ -34,7 +34,23 @@ class CheckModeWriteError(LongDistanceError):
 
 
 class TransportError(LongDistanceError):
-    """The device could not be reached or kept answering 'try again' until the deadline."""
+    """The device could not be reached or kept answering 'try again' until the deadline.
+
+    ``sent``: False when the request certainly never reached the device (connection refused),
+    None when it may have been applied (the connection dropped or timed out after sending).
+    """
+
+    def __init__(self, msg, sent=None, retryable=True, **details):
+        super().__init__(msg, **details)
+        self.sent = sent
+        self.retryable = retryable
+
+
+class OutcomeUnknownError(LongDistanceError):
+    """A write may or may not have been applied and re-reading the device could not settle it.
+
+    ``verified`` tells what the re-read established (object -> what the device holds), never more.
+    """
 
 
 class ApiError(LongDistanceError):

@@ -18,7 +18,7 @@ from collections import namedtuple
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ._errors import LongDistanceError
+from ._errors import LongDistanceError, ValidationError
 
 Connection = namedtuple("Connection", "argument_spec open")
 """How a family of modules reaches its API.
@@ -28,6 +28,40 @@ open           callable(module) -> context manager yielding the client/session, 
 """
 
 
+NAME_OPTIONS = frozenset((
+    "partition", "wide_ip", "virtual", "vlan", "datacenter", "server", "virtual_server", "all_to", "to", "parent",
+    "isession_profile", "device", "folder", "resource_pool", "server_ssl", "traffic_group", "address", "netmask", "subnet",
+))
+"""String options that name something: an empty (or blank) value can only be a mistake (e.g. an
+unset variable), and the device would either refuse it late or address the wrong object."""
+
+
+LIST_NAME_OPTIONS = frozenset(("addresses", "monitors", "rules", "vlans", "allow_service", "subnet_filter"))
+
+
+def _names_something(option):
+    return option == "name" or option.endswith("name") or option in NAME_OPTIONS
+
+
+def refuse_empty_names(spec, params, prefix=""):
+    """Fail before any request when a naming option (or a list entry of one) is empty."""
+    for option, rules in spec.items():
+        value = params.get(option) if isinstance(params, dict) else None
+        where = prefix + option
+        if value is None:
+            continue
+        kind, elements = rules.get("type", "str"), rules.get("elements")
+        if kind == "str" and _names_something(option) and not value.strip():
+            raise ValidationError("%s: must not be empty" % where, option=where)
+        if kind == "list" and elements == "str" and option in LIST_NAME_OPTIONS and any(not str(v).strip() for v in value):
+            raise ValidationError("%s: entries must not be empty, got %r" % (where, value), option=where)
+        if rules.get("options"):
+            entries = value if kind == "list" else [value]
+            for index, entry in enumerate(entries):
+                label = "%s[%d]." % (where, index) if kind == "list" else where + "."
+                refuse_empty_names(rules["options"], entry, label)
+
+
 def run_module(handler, argument_spec, connection=None, **module_kwargs):
     """Build the AnsibleModule, run ``handler`` and exit with its result (or one clean failure)."""
     spec = dict(connection.argument_spec) if connection else {}
@@ -35,6 +69,7 @@ def run_module(handler, argument_spec, connection=None, **module_kwargs):
     module_kwargs.setdefault("supports_check_mode", True)
     module = AnsibleModule(argument_spec=spec, **module_kwargs)
     try:
+        refuse_empty_names(spec, module.params)
         if connection is None:
             result = handler(module)
         else:

@@ -12,17 +12,27 @@ version_added: 0.1.0
 description:
   - Saves the running configuration to the startup configuration (tmsh C(save sys config)), so
     that changes made through iControl REST survive a reboot or upgrade.
-  - Always reports C(changed) when it saves. Meant to be notified as a handler by the tasks that
-    change the BIG-IP, so that it runs once at the end of a play and only after changes.
-  - In check mode nothing is saved; the task reports what it would do.
+  - BIG-IP's REST API has no indicator of unsaved changes, so the module saves B(every time) it
+    runs (not in check mode). Run it at the end of every play that may change a BIG-IP, not only as
+    a handler. A handler never runs when the play fails or is killed, and the next run, finding
+    nothing to change, would not save either.
+  - The save is retried like every call of the collection while the device is unreachable or its
+    REST framework is restarting (up to O(retry_deadline)); when it still fails, the task fails and
+    says that nothing was saved.
 author:
   - longdistance.vmotion contributors (!UNKNOWN)
-options: {}
+options:
+  unsaved_changes:
+    description:
+      - What the caller knows about unsaved changes, typically "this play changed the device".
+      - Only decides what the task reports as C(changed) (V(null), the default, counts the save as a
+        change); the configuration is saved either way, and RV(saved) tells whether it was.
+    type: bool
 attributes:
   check_mode:
     description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
-    details: Nothing is saved in check mode; the task still reports C(changed).
+    details: Nothing is saved in check mode; C(changed) is predicted as outside check mode.
   diff_mode:
     description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: none
@@ -32,17 +42,18 @@ extends_documentation_fragment:
 """
 
 EXAMPLES = r"""
-# In a play or role: every change notifies the handler, which saves once at the end.
+# Last task of a play: saves on every run, so the changes of an earlier run that failed or was
+# killed before saving are saved too; reports changed only when this play changed the device.
 - name: Configure the WAN self IP
   longdistance.vmotion.bigip_selfip:
     name: vmotion-self
     address: 10.133.57.236/24
     vlan: vmotion-vlan
-  notify: Save BIG-IP configuration
+  register: selfip
 
-# handlers/main.yml
-- name: Save BIG-IP configuration
+- name: Save the BIG-IP configuration
   longdistance.vmotion.bigip_config_save:
+    unsaved_changes: "{{ selfip is changed }}"
   module_defaults:
     group/longdistance.vmotion.bigip:
       server: "{{ bigip_server }}"
@@ -52,26 +63,40 @@ EXAMPLES = r"""
 
 RETURN = r"""
 saved:
-  description: Whether the configuration was saved (V(false) in check mode).
+  description: Whether the device confirmed the save (V(false) in check mode).
   returned: always
   type: bool
   sample: true
+msg:
+  description: What was done, in words.
+  returned: always
+  type: str
+  sample: saved the running configuration of BIG-IP 192.0.2.10
 """
 
 from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.client import BIGIP
+from ansible_collections.longdistance.vmotion.plugins.module_utils._errors import ApiError, OutcomeUnknownError, TransportError
 from ansible_collections.longdistance.vmotion.plugins.module_utils._module import run_module
 
-CONFIG_PATH = "/mgmt/tm/sys/config"
+ARGUMENT_SPEC = dict(unsaved_changes=dict(type="bool"))
 
 
 def ensure(module, client):
-    if not client.check_mode:
-        client.request("POST", CONFIG_PATH, {"command": "save"}, what="running configuration")
-    return {"changed": True, "saved": not client.check_mode}
+    hint = module.params["unsaved_changes"]
+    changed = True if hint is None else hint
+    if client.check_mode:
+        return {"changed": changed, "saved": False, "msg": "check mode: would save the running configuration of BIG-IP %s" % client.server}
+    try:
+        client.save_config()
+    except OutcomeUnknownError as exc:
+        raise OutcomeUnknownError("It is unknown whether the running configuration was saved: %s" % exc.msg, **exc.details) from None
+    except (ApiError, TransportError) as exc:
+        raise type(exc)("The running configuration was NOT saved: %s" % exc.msg, **exc.details) from None
+    return {"changed": changed, "saved": True, "msg": "saved the running configuration of BIG-IP %s" % client.server}
 
 
 def main():
-    run_module(ensure, {}, connection=BIGIP)
+    run_module(ensure, ARGUMENT_SPEC, connection=BIGIP)
 
 
 if __name__ == "__main__":

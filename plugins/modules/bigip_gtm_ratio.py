@@ -186,9 +186,13 @@ def validate(params):
         raise ValidationError("%s: purge_pools only applies with ratios (the pools to keep)" % label)
     if params["ratios"] == {}:
         raise ValidationError("%s: ratios must name at least one pool" % label)
+    for pool, value in (params["ratios"] or {}).items():
+        gtm.ratio_value("%s pool %s" % (label, pool), value)
     for pool, members in (params["member_ratios"] or {}).items():
         if not isinstance(members, dict) or not members:
             raise ValidationError("%s: member_ratios of pool %s must be a dict of member name to ratio" % (label, pool))
+        for member, value in members.items():
+            gtm.ratio_value("%s GTM pool %s member %s" % (label, pool, member), value, "member_ratios")
     return label
 
 

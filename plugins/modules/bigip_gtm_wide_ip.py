@@ -165,8 +165,8 @@ def desired_pools(params, current):
     for position, pool in enumerate(params["pools"]):
         name = full_path(pool["name"], params["partition"])
         order = position if pool["order"] is None else pool["order"]
-        if order < 0 or (pool["ratio"] is not None and pool["ratio"] < 0):
-            raise ValidationError("%s: pool %s order and ratio must be 0 or more" % (label, name))
+        if not 0 <= order <= 4294967295 or (pool["ratio"] is not None and not 0 <= pool["ratio"] <= 4294967295):
+            raise ValidationError("%s: pools: pool %s order and ratio must be 0 or more (at most 4294967295)" % (label, name))
         entries.append({"name": name, "order": order, "ratio": kept.get(name, 1) if pool["ratio"] is None else pool["ratio"]})
     for key in ("name", "order"):
         values = [entry[key] for entry in entries]

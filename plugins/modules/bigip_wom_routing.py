@@ -32,12 +32,32 @@ options:
         otherwise the task fails before any change. All remote endpoints when unset.
     type: list
     elements: str
+  fail_on_drift:
+    description:
+      - Fail the task (non-zero exit of the playbook) when any selected endpoint's routing differed
+        from O(routing), for monitoring and scheduled runs. Outside check mode the drift is fixed
+        (and saved, see O(save)) before the task fails; the message names the endpoints.
+    type: bool
+    default: false
+  save:
+    description:
+      - Save the running configuration after routing was changed, so the fix survives a reboot.
+        When the save fails the task fails and says that the fix is not saved.
+    type: bool
+    default: true
+  allow_no_endpoints:
+    description:
+      - The deployment guide needs at least one remote endpoint. Without one (and without
+        O(addresses)) the task fails, unless this is V(true) (a BIG-IP where none is expected yet).
+    type: bool
+    default: false
 extends_documentation_fragment:
   - longdistance.vmotion.bigip
   - longdistance.vmotion.attributes
   - longdistance.vmotion.attributes.action_group_bigip
 notes:
-  - Without remote endpoints on the device (and no O(addresses)) the task changes nothing and warns.
+  - Without remote endpoints on the device the task fails, unless O(allow_no_endpoints=true); then
+    it changes nothing and warns.
 """
 
 EXAMPLES = r"""
@@ -91,6 +111,11 @@ drift:
   type: list
   elements: str
   sample: [10.133.58.236]
+saved:
+  description: Whether the running configuration was saved after a fix.
+  returned: always
+  type: bool
+  sample: true
 diff:
   description: Routing per endpoint address before and after, with O(ignore:--diff).
   returned: when diff mode is on
@@ -99,7 +124,7 @@ diff:
 
 from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip import wom
 from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.client import BIGIP, resource_path
-from ansible_collections.longdistance.vmotion.plugins.module_utils._errors import ValidationError
+from ansible_collections.longdistance.vmotion.plugins.module_utils._errors import ApiError, LongDistanceError, TransportError, ValidationError
 from ansible_collections.longdistance.vmotion.plugins.module_utils._module import run_module
 
 REMOTE = wom.REMOTE_ENDPOINT
@@ -110,7 +135,14 @@ SOURCE = REMOTE.props["source"]
 ARGUMENT_SPEC = dict(
     routing=dict(type="str", choices=["enabled", "disabled"], default="enabled"),
     addresses=dict(type="list", elements="str"),
+    fail_on_drift=dict(type="bool", default=False),
+    save=dict(type="bool", default=True),
+    allow_no_endpoints=dict(type="bool", default=False),
 )
+
+
+class DriftError(LongDistanceError):
+    """Routing differed from what was asked and the user wants that to fail the task."""
 
 
 def address_of(endpoint):
@@ -142,6 +174,9 @@ def ensure(module, client):
     collection = client.get(REMOTE.path, what="WOM remote endpoints") or {}
     endpoints = select(collection.get("items", []), module.params["addresses"], client.server)
     if not endpoints:
+        if not module.params["allow_no_endpoints"]:
+            raise ValidationError("BIG-IP %s has no WOM remote endpoint: vMotion traffic cannot cross the iSession tunnel. "
+                                  "Set allow_no_endpoints=true if none is expected yet" % client.server)
         module.warn("BIG-IP %s has no WOM remote endpoints; nothing to check" % client.server)
     report = []
     for endpoint in endpoints:
@@ -153,10 +188,21 @@ def ensure(module, client):
         report.append({"address": address_of(endpoint), "source": endpoint.get(SOURCE, REMOTE.defaults[SOURCE]),
                        "routing_before": before, "routing_after": after, "changed": drifted})
     result = {"changed": any(e["changed"] for e in report), "endpoints": report,
-              "drift": [e["address"] for e in report if e["changed"]]}
+              "drift": [e["address"] for e in report if e["changed"]], "saved": False}
+    if result["changed"] and not client.check_mode and module.params["save"]:
+        try:
+            client.save_config()
+        except (ApiError, TransportError) as exc:
+            raise type(exc)("iSession routing was set to %s on %s, but the running configuration was NOT saved (a reboot would "
+                            "revert it): %s" % (wanted, ", ".join(result["drift"]), exc.msg), **exc.details) from None
+        result["saved"] = True
     if module._diff:
         result["diff"] = {"before": {e["address"]: e["routing_before"] for e in report},
                           "after": {e["address"]: e["routing_after"] for e in report}}
+    if result["drift"] and module.params["fail_on_drift"]:
+        done = ("fixed%s" % (" and saved" if result["saved"] else " (not saved)")) if not client.check_mode else "not changed (check mode)"
+        raise DriftError("BIG-IP %s: iSession routing was not %s on remote endpoint(s) %s; %s" % (
+            client.server, wanted, ", ".join(result["drift"]), done), endpoints=report, drift=result["drift"], saved=result["saved"])
     return result
 
 

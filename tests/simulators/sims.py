@@ -25,7 +25,7 @@ import subprocess
 import sys
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -42,6 +42,8 @@ BIGIP_SEEDS = os.path.join(HERE, "bigip", "seeds")
 BIGIP_USER = "admin"
 VCSIM = os.path.join(HERE, "vcenter", "vcsim-ld")
 VCENTER_USER = "administrator@vsphere.local"
+BIGIP_PASSWORD_ENV = "BIGIP_SIM_PASSWORD"
+VCENTER_PASSWORD_ENV = "VCSIM_PASSWORD"
 ENDPOINTS = "endpoints.json"
 DEFAULT_DIR = os.path.join(REPO, ".sims")
 DEFAULT_START_TIMEOUT = 60.0
@@ -66,6 +68,8 @@ class Sim:
     username: str
     password: str
     argv: list[str]
+    secrets_env: dict = field(default_factory=dict)
+    """Secrets for the process, passed in its environment (not visible in ``ps``)."""
 
     @property
     def name(self) -> str:
@@ -88,16 +92,16 @@ def cert_paths(state_dir: str, name: str) -> tuple[str, str]:
 def bigip_sim(state_dir: str, site: str) -> Sim:
     if not os.path.isfile(BIGIP_SERVER):
         raise SimError(f"BIG-IP simulator {BIGIP_SERVER} is missing")
-    password = secrets.token_urlsafe(16)  # may start with "-": passed as --password=<value>
+    password = secrets.token_urlsafe(16)  # passed in the environment, never on the command line (ps)
     name = f"bigip-{site}"
     cert, key = certs.issue_server_cert(state_dir, name)
     argv = [sys.executable, BIGIP_SERVER, "--name", site, "--host", LOOPBACK, "--port", "0",
             "--cert", cert, "--key", key, "--state-file", os.path.join(state_dir, "state", f"{name}.json"),
-            "--user", BIGIP_USER, f"--password={password}"]
+            "--user", BIGIP_USER]
     seed = os.path.join(BIGIP_SEEDS, f"lab-{site}.json")
     if os.path.isfile(seed):
         argv += ["--seed", seed]
-    return Sim("bigip", site, BIGIP_USER, password, argv)
+    return Sim("bigip", site, BIGIP_USER, password, argv, {BIGIP_PASSWORD_ENV: password})
 
 
 def vcenter_sim(state_dir: str, site: str, time_scale: float) -> Sim:
@@ -107,9 +111,9 @@ def vcenter_sim(state_dir: str, site: str, time_scale: float) -> Sim:
     cert, key = certs.issue_server_cert(state_dir, f"vcenter-{site}")
     ca_cert = certs.ensure_ca(state_dir)[0]
     argv = [VCSIM, "-listen", f"{LOOPBACK}:0", "-cert", cert, "-key", key, "-ca", ca_cert, "-site", site,
-            "-uuid", str(uuid.uuid4()), "-username", VCENTER_USER, f"-password={password}",
+            "-uuid", str(uuid.uuid4()), "-username", VCENTER_USER,
             "-time-scale", str(time_scale)]
-    return Sim("vcenter", site, VCENTER_USER, password, argv)
+    return Sim("vcenter", site, VCENTER_USER, password, argv, {VCENTER_PASSWORD_ENV: password})
 
 
 def fresh_state_dir(state_dir: str) -> None:
@@ -130,7 +134,8 @@ def launch(sim: Sim, state_dir: str) -> Running:
     log_path = os.path.join(state_dir, "logs", f"{sim.name}.log")
     with open(log_path, "wb") as log:
         process = subprocess.Popen(  # pylint: disable=consider-using-with
-            sim.argv, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, cwd=REPO, start_new_session=True)
+            sim.argv, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, cwd=REPO, start_new_session=True,
+            env=dict(os.environ, **sim.secrets_env))
     return Running(sim, process, log_path)
 
 

@@ -21,16 +21,23 @@ WIDE_IPS = "/mgmt/tm/gtm/wideip/a"
 POOLS = "/mgmt/tm/gtm/pool/a"
 
 
-def ratio_value(label, value):
-    """A ratio from the user (YAML may give strings): an int of 0 or more."""
+RATIO_MAX = 4294967295
+"""BIG-IP keeps ratios as unsigned 32-bit integers."""
+
+
+def ratio_value(label, value, option="ratios"):
+    """A ratio from the user (YAML may give strings, ``.inf`` or ``.nan``): an int from 0 to RATIO_MAX.
+
+    The message starts with the option and names the pool or member (``label``)."""
     try:
         if isinstance(value, bool):
             raise ValueError(value)
-        ratio = int(value)
-    except (TypeError, ValueError):
-        raise ValidationError("%s: ratio must be a whole number, got %r" % (label, value)) from None
-    if ratio < 0 or ratio != float(value):
-        raise ValidationError("%s: ratio must be a whole number of 0 or more, got %r" % (label, value))
+        number = float(value)
+        ratio = int(number)  # OverflowError for inf, ValueError for nan
+    except (TypeError, ValueError, OverflowError):
+        raise ValidationError("%s: %s: ratio must be a whole number of 0 or more (at most %d), got %r" % (option, label, RATIO_MAX, value)) from None
+    if ratio < 0 or ratio != number or ratio > RATIO_MAX:
+        raise ValidationError("%s: %s: ratio must be a whole number of 0 or more (at most %d), got %r" % (option, label, RATIO_MAX, value))
     return ratio
 
 
@@ -106,7 +113,7 @@ def plan_members(client, params, label):
             name = member.rsplit("/", 1)[-1]
             if name not in current:
                 raise ValidationError("%s: GTM pool %s has no member %s (members: %s)" % (label, path, name, ", ".join(sorted(current)) or "none"))
-            ratio = ratio_value("GTM pool %s member %s" % (path, name), value)
+            ratio = ratio_value("GTM pool %s member %s" % (path, name), value, "member_ratios")
             after[path][name] = ratio
             if ratio != before[path][name]:
                 member_path = resource_path(collection, name, current[name].get("partition"))

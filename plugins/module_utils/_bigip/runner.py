@@ -192,7 +192,10 @@ def add_items(result, result_key, option, outcome):
 def apply_in_transaction(client, writes, label):
     """PATCH every ``(path, body, what)`` in one transaction (all or nothing); nothing in check mode.
 
-    A refused commit is reported with ``label`` and the promise that nothing was applied."""
+    A refused call (an HTTP error answer: the device did not take the transaction) is reported with
+    ``label`` and "nothing was applied". A commit whose answer was lost is settled by the client,
+    which re-reads the objects; when that cannot settle it, its ``OutcomeUnknownError`` (what was
+    verified, nothing more) and any ``TransportError`` pass through unchanged."""
     if not writes or client.check_mode:
         return
     try:
@@ -200,8 +203,9 @@ def apply_in_transaction(client, writes, label):
             for path, body, what in writes:
                 client.patch(path, body, what=what)
     except ApiError as exc:
-        raise ApiError("%s: the device refused the change, nothing was applied: %s" % (label, exc.msg), status=exc.status, code=exc.code,
-                       api_message=exc.api_message, api_error=exc.api_error, method=exc.method, path=exc.path) from None
+        raise type(exc)("%s: the device refused the change, nothing was applied: %s" % (label, exc.msg), status=exc.status,
+                        code=exc.code, api_message=exc.api_message, api_error=exc.api_error, method=exc.method,
+                        path=exc.path) from None
 
 
 def _result(changed, key, view, before, after, diff_mode):

@@ -129,11 +129,31 @@ def set_gateway(session, state, vnic, mode, gateway):
                   what=f"UpdateNetworkConfig({stack.key} gateway) on {state['name']}")
 
 
-def validate_gateway(gateway):
+def validate_gateway(gateway, vnic=None, host=None):
+    """``gateway`` as a normalised IPv4 address; with the vmknic, it must be a usable address of the
+    vmknic's own subnet (not the vmknic's address, nor the subnet's network or broadcast address)."""
     try:
-        return str(ipaddress.IPv4Address(gateway))
+        address = ipaddress.IPv4Address(gateway)
     except ValueError as exc:
         raise ValidationError(f"gateway '{gateway}' is not an IPv4 address", object=gateway) from exc
+    ip = getattr(getattr(vnic, "spec", None), "ip", None)
+    if ip is None or getattr(ip, "dhcp", False) or not getattr(ip, "ipAddress", None) or not getattr(ip, "subnetMask", None):
+        return str(address)
+    try:
+        own = ipaddress.IPv4Interface(f"{ip.ipAddress}/{ip.subnetMask}")
+    except ValueError:
+        return str(address)
+    where = f"vmknic {vnic.device} on host {host}"
+    subnet = own.network
+    if address not in subnet:
+        raise ValidationError(f"gateway '{gateway}' is outside the subnet {subnet} of {where} ({own.ip}): the host could not reach it",
+                              object=gateway)
+    if address == own.ip:
+        raise ValidationError(f"gateway '{gateway}' is the address of {where} itself; give the local BIG-IP's self IP", object=gateway)
+    if subnet.prefixlen < 31 and address in (subnet.broadcast_address, subnet.network_address):
+        kind = "broadcast" if address == subnet.broadcast_address else "network"
+        raise ValidationError(f"gateway '{gateway}' is the {kind} address of the subnet {subnet} of {where}", object=gateway)
+    return str(address)
 
 
 def typed_option_value(option_def, value):
@@ -197,7 +217,7 @@ def plan_host(session, host, device=None, mode="auto", state="present", gateway=
     vnic = vmotion_vnic(session, facts, device)
     mode = gateway_mode(facts, vnic, mode)
     before = current_gateway(facts, vnic, mode)
-    after = None if state == "absent" else before if gateway is None else validate_gateway(gateway)
+    after = None if state == "absent" else before if gateway is None else validate_gateway(gateway, vnic, facts["name"])
     bind_before, bind_after, bind_value = _plan_bind(session, facts, bind_to_vmknics, missing_option, warn or (lambda text: None))
     result = dict(device=vnic.device, netstack=vnic.spec.netStackInstanceKey or DEFAULT_STACK, mode=mode,
                   gateway_before=before, gateway_after=after, bind_to_vmknics_before=bind_before, bind_to_vmknics_after=bind_after,

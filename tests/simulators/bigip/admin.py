@@ -10,7 +10,16 @@ from urllib.parse import parse_qsl
 
 from engine import ApiError, FrameworkError
 
-FAULT_KINDS = ("restarting", "token_expiry", "drop", "mcpd")
+FAULT_KINDS = ("restarting", "token_expiry", "drop", "mcpd", "drop_after", "bad_gateway", "delay", "unauthorized", "race",
+               "expire_tokens")
+"""restarting: 503 from restjavad; mcpd: 500 "connection to mcpd has been lost"; drop: the connection
+is closed before the request is applied; drop_after: the request IS applied, then the connection is
+closed without an answer; bad_gateway: 502 from a proxy in front of the device; delay: the answer
+comes ``ms`` milliseconds late (the request is applied); unauthorized: 401 as for a token the device
+no longer accepts; race: ``apply`` (a write of another client) runs just before the matched request;
+token_expiry: every token expires now; expire_tokens: every token expires just before the matched
+request (a token running out in the middle of a transaction). Every kind but token_expiry may be limited to requests
+matching ``method`` and ``path_prefix``, after letting the first ``skip`` of them through."""
 ADMIN_PREFIX = "/sim/admin"
 
 
@@ -22,6 +31,7 @@ class Controls:
         self.initial_latency_ms = latency_ms
         self.latency_ms = latency_ms
         self.faults: dict[str, int] = {}
+        self.targeted: list[dict] = []
         self.log: list[dict] = []
 
     def record(self, method: str, path: str, query: str, status: int, body=None, transaction=None) -> None:
@@ -31,13 +41,22 @@ class Controls:
                              "transaction": int(transaction) if transaction and str(transaction).isdigit() else transaction,
                              "time": time.time()})
 
-    def take_fault(self, kinds: tuple[str, ...]) -> str | None:
-        """Consume one pending fault among ``kinds`` (checked in that order)."""
+    def take_fault(self, kinds: tuple[str, ...], method: str | None = None, path: str | None = None) -> dict | None:
+        """Consume one pending fault among ``kinds`` for this request: a targeted one (by method and
+        path prefix) first, else an untargeted one (checked in ``kinds`` order). Returns its spec."""
         with self.lock:
+            for spec in self.targeted:
+                if spec["count"] > 0 and spec["kind"] in kinds and spec["method"] in (None, method) \
+                        and (spec["path_prefix"] is None or (path or "").startswith(spec["path_prefix"])):
+                    if spec["skip"] > 0:  # let the first matching requests through
+                        spec["skip"] -= 1
+                        return None
+                    spec["count"] -= 1
+                    return dict(spec)
             for kind in kinds:
                 if self.faults.get(kind, 0) > 0:
                     self.faults[kind] -= 1
-                    return kind
+                    return {"kind": kind}
         return None
 
     def entries(self, method: str | None, prefix: str | None) -> list[dict]:
@@ -78,6 +97,7 @@ def _reset(call: AdminCall) -> dict:
     call.device.reset()
     with call.controls.lock:
         call.controls.faults.clear()
+        call.controls.targeted.clear()
         call.controls.latency_ms = call.controls.initial_latency_ms
     return {"reset": True}
 
@@ -91,9 +111,24 @@ def _fault(call: AdminCall) -> dict:
             return {"kind": kind, "expired": call.device.auth.expire_all()}
     if isinstance(count, bool) or not isinstance(count, int) or count < 0:
         raise ApiError(400, f"fault count must be a non-negative integer, got {count!r}", 1)
+    method, prefix = call.body.get("method"), call.body.get("path_prefix")
+    extra = {"ms": call.body.get("ms", 0), "apply": call.body.get("apply"), "skip": call.body.get("skip", 0)}
+    if kind in ("race",) and not isinstance(extra["apply"], dict):
+        raise ApiError(400, "a race needs apply: {method, path, body}", 1)
     with call.controls.lock:
-        call.controls.faults[kind] = count
-        return {"kind": kind, "count": count, "pending": dict(call.controls.faults)}
+        if method is None and prefix is None and not extra["skip"] and kind in ("restarting", "drop", "mcpd"):
+            call.controls.faults[kind] = count
+            return {"kind": kind, "count": count, "pending": dict(call.controls.faults)}
+        call.controls.targeted.append({"kind": kind, "count": count, "method": method.upper() if method else None,
+                                       "path_prefix": prefix, **extra})
+        return {"kind": kind, "count": count, "method": method, "path_prefix": prefix}
+
+
+def _clear_faults(call: AdminCall) -> dict:
+    with call.controls.lock:
+        call.controls.faults.clear()
+        call.controls.targeted.clear()
+    return {"cleared": True}
 
 
 def _latency(call: AdminCall) -> dict:
@@ -134,6 +169,7 @@ ROUTES = {
     ("DELETE", "log"): _clear_log,
     ("POST", "reset"): _reset,
     ("POST", "fault"): _fault,
+    ("DELETE", "fault"): _clear_faults,
     ("POST", "latency"): _latency,
     ("POST", "reboot"): _reboot,
     ("POST", "upgrade"): _reboot,

@@ -59,12 +59,13 @@ class BigipSim:
     def start(self, port: int | None = None) -> "BigipSim":
         cmd = [sys.executable, SERVER, "--name", self.name, "--host", self.server, "--port", str(port or 0),
                "--cert", self.cert_path, "--key", self.key_path, "--state-file", self.state_file,
-               "--user", self.user, f"--password={self.password}", "--latency-ms", str(self.latency_ms), "--exit-with-parent"]
+               "--user", self.user, "--latency-ms", str(self.latency_ms), "--exit-with-parent"]
         if self.seed:
             cmd += ["--seed", self.seed]
         with open(os.path.join(self.workdir, f"{self.name}.stderr"), "ab") as stderr:
+            # the password goes in the environment, never on the command line (visible in ps)
             self.process = subprocess.Popen(  # pylint: disable=consider-using-with  # lives until stop()
-                cmd, stdout=subprocess.PIPE, stderr=stderr, stdin=subprocess.DEVNULL)
+                cmd, stdout=subprocess.PIPE, stderr=stderr, stdin=subprocess.DEVNULL, env=dict(os.environ, BIGIP_SIM_PASSWORD=self.password))
         _RUNNING.add(self)
         self.session = self._new_session()
         self.port = self._wait_ready()
@@ -127,8 +128,17 @@ class BigipSim:
     def reset(self) -> None:
         self._admin("POST", "reset")
 
-    def fault(self, kind: str, count: int = 1) -> dict:
-        return self._admin("POST", "fault", {"kind": kind, "count": count})
+    def fault(self, kind: str, count: int = 1, method: str | None = None, path_prefix: str | None = None, **extra) -> dict:
+        """Arm a fault for the next ``count`` matching /mgmt requests (see admin.FAULT_KINDS)."""
+        body = {"kind": kind, "count": count, **extra}
+        if method:
+            body["method"] = method
+        if path_prefix:
+            body["path_prefix"] = path_prefix
+        return self._admin("POST", "fault", body)
+
+    def clear_faults(self) -> None:
+        self._admin("DELETE", "fault")
 
     def reboot(self) -> dict:
         return self._admin("POST", "reboot")

@@ -1,8 +1,11 @@
 """BIG-IP 14.1.2.1 iControl REST simulator: HTTPS server process.
 
     python tests/simulators/bigip/server.py --name primary --host 127.0.0.1 --port 0 \
-        --cert C --key K --state-file F [--seed FILE] [--user admin --password P] [--latency-ms N]
+        --cert C --key K --state-file F [--seed FILE] [--user admin] [--latency-ms N]
         [--exit-with-parent]
+
+The user's password comes from the environment variable BIGIP_SIM_PASSWORD (never from the
+command line, where ``ps`` would show it); "admin" when it is unset.
 
 Prints exactly one line ``{"ready": true, "port": N}`` on stdout once listening and serves until
 SIGTERM/SIGINT. ``/mgmt/...`` is the device API; ``/sim/admin/...`` are test hooks (basic auth
@@ -11,6 +14,7 @@ with an admin user of this device).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
 import json
 import os
@@ -32,9 +36,12 @@ for entry in (HERE, REPO_ROOT):
 from admin import ADMIN_PREFIX, Controls, handle_admin  # noqa: E402
 from auth import User  # noqa: E402
 from device import COORDINATION_HEADER, Device, parse_json  # noqa: E402
-from engine import ApiError, FrameworkError  # noqa: E402
+from engine import ApiError, FrameworkError, Query  # noqa: E402
 
 CONTENT_TYPE = "application/json;charset=utf-8"
+PASSWORD_ENV = "BIGIP_SIM_PASSWORD"
+MASK = "********"
+SECRET_KEYS = ("password", "passphrase", "secret")
 OPERATION_IDS = itertools.count(1000)
 
 
@@ -43,9 +50,18 @@ def _logged_body(raw: bytes):
     if not raw:
         return None
     try:
-        return json.loads(raw)
+        return _masked(json.loads(raw))
     except ValueError:
         return raw.decode("utf-8", "replace")
+
+
+def _masked(value):
+    """Secrets (login passwords, passphrases) are never kept in the request log."""
+    if isinstance(value, dict):
+        return {k: MASK if any(s in k.lower() for s in SECRET_KEYS) and isinstance(v, str) else _masked(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_masked(v) for v in value]
+    return value
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -111,7 +127,31 @@ class Handler(BaseHTTPRequestHandler):
     def mgmt(self, method, path, query, raw, controls: Controls) -> int | None:
         if controls.latency_ms:
             time.sleep(controls.latency_ms / 1000.0)
-        fault = controls.take_fault(("drop", "restarting") + (("mcpd",) if path.startswith("/mgmt/tm") else ()))
+        spec = controls.take_fault(("expire_tokens", "race", "drop", "drop_after", "restarting", "bad_gateway", "unauthorized", "delay")
+                                   + (("mcpd",) if path.startswith("/mgmt/tm") else ()), method, path)
+        fault = spec["kind"] if spec else None
+        if fault == "expire_tokens":
+            with self.server.device.lock:
+                self.server.device.auth.expire_all()
+        if fault == "race":  # another client's write lands just before this request
+            other = spec["apply"]
+            with contextlib.suppress(ApiError, FrameworkError):
+                self.server.device.handle_tm(other["method"], other["path"], Query([]), other.get("body"))
+        if fault == "bad_gateway":
+            return self.reply(502, None, raw_text=b"<html><head><title>502 Bad Gateway</title></head></html>")
+        if fault == "unauthorized":
+            return self.reply(401, {"code": 401, "message": "Authorization failed: no user authentication header or token "
+                                                            "detected. Uri:http://localhost:8100" + path, "referer": self.client_address[0],
+                                    "restOperationId": next(OPERATION_IDS), "kind": ":resterrorresponse"})
+        if fault in ("drop_after", "delay"):
+            status, body = self.apply(method, path, query, raw)
+            if fault == "delay":
+                time.sleep(spec.get("ms", 0) / 1000.0)
+                return self.reply(status, body)
+            self.log_request_now(status)  # applied: the device's log has it, the client never gets the answer
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+            return 0
         if fault == "drop":
             self.close_connection = True
             self.connection.shutdown(socket.SHUT_RDWR)
@@ -123,6 +163,9 @@ class Handler(BaseHTTPRequestHandler):
                                     "kind": ":resterrorresponse"})
         if fault == "mcpd":
             return self.reply(500, ApiError(500, "The connection to mcpd has been lost, try again.", 32768001).body())
+        return self.reply(*self.apply(method, path, query, raw))
+
+    def apply(self, method, path, query, raw) -> tuple[int, dict | None]:
         try:
             status, body = self.server.device.handle_mgmt(method, path, parse_qsl(query, keep_blank_values=True),
                                                           raw, self.headers, self.client_address[0])
@@ -133,7 +176,7 @@ class Handler(BaseHTTPRequestHandler):
         except Exception as exc:  # pylint: disable=broad-except  # a simulator bug must still answer
             self.log_error("internal error on %s %s: %r", method, path, exc)
             status, body = 500, ApiError(500, f"simulator internal error: {exc!r}", 1).body()
-        return self.reply(status, body)
+        return status, body
 
     def framework_body(self, exc: FrameworkError) -> dict:
         return {"code": exc.status, "message": exc.message, "referer": self.client_address[0],
@@ -141,12 +184,12 @@ class Handler(BaseHTTPRequestHandler):
 
     pending_log = None
 
-    def reply(self, status: int, body: dict | None) -> int:
+    def reply(self, status: int, body: dict | None, raw_text: bytes | None = None) -> int:
         if self.pending_log is not None:
             self.log_request_now(status)
-        data = json.dumps(body, separators=(",", ":")).encode("utf-8") if body is not None else b""
+        data = raw_text if raw_text is not None else json.dumps(body, separators=(",", ":")).encode("utf-8") if body is not None else b""
         self.send_response(status)
-        self.send_header("Content-Type", CONTENT_TYPE)
+        self.send_header("Content-Type", "text/html" if raw_text is not None else CONTENT_TYPE)
         self.send_header("Content-Length", str(len(data)))
         if status == 401:
             self.send_header("WWW-Authenticate", 'Basic realm="Enterprise Manager"')
@@ -185,7 +228,6 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--state-file", required=True)
     parser.add_argument("--seed", help="JSON list of {path, body} POSTs applied on top of factory state")
     parser.add_argument("--user", default="admin")
-    parser.add_argument("--password", default="admin")
     parser.add_argument("--latency-ms", type=int, default=0)
     parser.add_argument("--exit-with-parent", action="store_true",
                         help="stop when the parent process dies (test harness; not for `make sims`)")
@@ -206,7 +248,7 @@ def main(argv=None) -> int:
         with open(args.seed, encoding="utf-8") as handle:
             seed = json.load(handle)
     try:
-        device = Device(args.name, [User(args.user, args.password, True)], args.state_file, seed)
+        device = Device(args.name, [User(args.user, os.environ.get(PASSWORD_ENV) or "admin", True)], args.state_file, seed)
     except (ApiError, FrameworkError) as exc:
         sys.stderr.write(f"{args.name}: the seed {args.seed} was refused: {exc.message}\n")
         return 2

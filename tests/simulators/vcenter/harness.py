@@ -75,9 +75,11 @@ class VcenterSim:
     def start(self) -> "VcenterSim":
         cmd = [BINARY, "-listen", f"{self.hostname}:0", "-cert", self.cert_path, "-key", self.key_path,
                "-ca", self.ca_path, "-site", self.site, "-uuid", self.instance_uuid, "-username", self.username,
-               "-password", self.password, "-time-scale", str(self.time_scale), "-exit-with-parent"] + self.extra_args
+               "-time-scale", str(self.time_scale), "-exit-with-parent"] + self.extra_args
         with open(self._stderr_path, "ab") as stderr:
-            self.process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=stderr, stdin=subprocess.DEVNULL)
+            # the password goes in the environment, never on the command line (visible in ps)
+            self.process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=stderr, stdin=subprocess.DEVNULL,
+                                            env=dict(os.environ, VCSIM_PASSWORD=self.password))
         _RUNNING.add(self)
         ready = self._wait_ready()
         self.port = int(ready["port"])

@@ -57,12 +57,16 @@ func parseFlags() (*config, error) {
 	flag.BoolVar(&c.exitWithParent, "exit-with-parent", false,
 		"exit when the parent process dies (test harnesses; not for detached launchers)")
 	flag.Parse()
+	if c.password == "" {
+		// The harnesses pass the password here: a command line is visible to everyone in ps.
+		c.password = os.Getenv("VCSIM_PASSWORD")
+	}
 
 	switch {
 	case c.certFile == "" || c.keyFile == "":
 		return nil, fmt.Errorf("-cert and -key are required")
 	case c.username == "" || c.password == "":
-		return nil, fmt.Errorf("-username and -password are required")
+		return nil, fmt.Errorf("-username and a password (VCSIM_PASSWORD or -password) are required")
 	case c.uuid == "":
 		return nil, fmt.Errorf("-uuid is required")
 	case c.timeScale <= 0:

