@@ -35,6 +35,30 @@ def me(obj: dict) -> str:
     return key_of(obj.get("partition"), obj["name"])
 
 
+def _is_plain_ip(text_value: str) -> bool:
+    try:
+        ipaddress.ip_address(text_value)
+    except ValueError:
+        return False
+    return True
+
+
+def _node_rename(ctx: Ctx, partition, name: str) -> str:
+    """A node named by its address gets the partition's default route domain (``10.1.1.1%2``)."""
+    head, _sep, leaf = name.rpartition("/")
+    if _is_plain_ip(leaf):
+        leaf = ctx.with_route_domain(partition, leaf, f"node (/{partition}/{name})")
+    return f"{head}/{leaf}" if head else leaf
+
+
+def _member_rename(ctx: Ctx, partition, name: str) -> str:
+    """``10.1.1.1:80`` -> ``10.1.1.1%2:80`` in a partition whose default route domain is 2."""
+    base, sep, port = name.rpartition(":") if name.count(":") == 1 else name.rpartition(".")
+    if sep and _is_plain_ip(base):
+        return ctx.with_route_domain(partition, base, f"pool member (/{partition}/{name})") + sep + port
+    return name
+
+
 def monitor_names(value: str) -> list[str]:
     """``/Common/a and /Common/b`` or ``min 1 of { /Common/a /Common/b }`` -> the monitor paths."""
     words = re.sub(r"[{}]", " ", value).split()
@@ -216,6 +240,7 @@ def node() -> TypeDef:
             raise config_error(f"The node ({name}) requires the address property.") from None
 
     def validate(ctx: Ctx, obj: dict, old) -> None:
+        obj["address"] = ctx.with_route_domain(obj["partition"], obj["address"], f"node ({me(obj)})")
         if old is not None and old.get("address") != obj["address"]:
             raise config_error(f"The address of node ({me(obj)}) cannot be modified.")
         check_monitors(ctx, obj, "node")
@@ -247,7 +272,7 @@ def node() -> TypeDef:
             "session": Prop("user-enabled", enum("user-enabled", "user-disabled", "monitor-enabled")),
             "state": Prop("unchecked", enum("user-up", "user-down", "up", "down", "unchecked")),
         },
-        validate=validate, before_delete=before_delete,
+        validate=validate, before_delete=before_delete, rename=_node_rename,
     )
 
 
@@ -303,7 +328,7 @@ def pool_members() -> TypeDef:
             "session": Prop("user-enabled", enum("user-enabled", "user-disabled", "monitor-enabled")),
             "state": Prop("unchecked", enum("user-up", "user-down", "up", "down", "unchecked")),
         },
-        name_check=name_check, validate=validate,
+        name_check=name_check, validate=validate, rename=_member_rename,
     )
 
 
@@ -507,6 +532,10 @@ def snat(value):
 def _virtual_validate(ctx: Ctx, obj: dict, old) -> None:
     if "destination" not in obj:
         raise config_error(f"The virtual server ({me(obj)}) requires the destination property.")
+    folder, _sep, body = obj["destination"].rpartition("/")
+    address = virtual_address_of(obj)
+    port = body[len(address):]
+    obj["destination"] = f"{folder}/{ctx.with_route_domain(obj['partition'], address, f'virtual server ({me(obj)})')}{port}"
     if obj.get("pool") not in (None, "", "none") and ctx.find(POOL, obj["pool"]) is None:
         raise config_error(f"The requested pool ({obj['pool']}) for virtual server ({me(obj)}) was not found.")
     if obj.get("pool") in ("", "none"):

@@ -162,6 +162,7 @@ def allow_service(value):
 
 def _self_validate(ctx: Ctx, obj: dict, old) -> None:
     me = key_of(obj["partition"], obj["name"])
+    obj["address"] = ctx.with_route_domain(obj["partition"], obj["address"], f"self IP ({me})")
     if ctx.find(VLAN, obj["vlan"]) is None and obj["vlan"] not in BUILTIN_TUNNELS:
         raise config_error(f"The requested VLAN ({obj['vlan']}) for self IP ({me}) was not found.")
     if obj["trafficGroup"] not in TRAFFIC_GROUPS:
