@@ -227,6 +227,8 @@ def addresses(params, label):
 def validate(params):
     """Addresses and virtual server destinations must be well-formed before anything is sent."""
     label = "GTM server %s" % params["name"]
+    if params["datacenter"] is not None:
+        params["datacenter"] = full_path(params["datacenter"], params["partition"])
     if params["addresses"] is not None:
         params["addresses"] = addresses(params, label)
     names = [vs["name"] for vs in params["virtual_servers"] or []]

@@ -119,6 +119,7 @@ import re
 
 from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip import runner
 from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.client import BIGIP
+from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.partition import with_route_domain
 from ansible_collections.longdistance.vmotion.plugins.module_utils._differ import Field, full_path, ip_and_prefix
 from ansible_collections.longdistance.vmotion.plugins.module_utils._errors import ValidationError
 from ansible_collections.longdistance.vmotion.plugins.module_utils._module import run_module
@@ -208,6 +209,8 @@ def desired(params):
         wanted["address"] = normalize_address(params["address"], params["netmask"], label)
     elif params["netmask"] is not None:
         raise ValidationError("%s: netmask needs address" % label)
+    if params["vlan"] is not None:
+        wanted["vlan"] = full_path(params["vlan"], params["partition"])
     if params["allow_service"] is not None:
         validate_services(params["allow_service"], label)
     if params["traffic_group"] is not None and params["floating"] is not None:
@@ -220,6 +223,7 @@ def desired(params):
 
 def ensure(module, client):
     params = desired(module.params)
+    params["address"] = with_route_domain(client, params["partition"], params["address"])
     return runner.ensure(client, SELF_IP, params, params["name"], params["partition"], params["state"], module._diff, "self_ip")
 
 
