@@ -160,7 +160,7 @@ def version_body(echo: str) -> dict:
     return body
 
 
-def failover_body(echo: str, started: float) -> dict:
+def failover_body(echo: str, started: float, state: str = "active") -> dict:
     up = int(time.time() - started)
     days, rest = divmod(up, 86400)
     hours, rest = divmod(rest, 3600)
@@ -168,5 +168,5 @@ def failover_body(echo: str, started: float) -> dict:
     return {
         "kind": "tm:sys:failover:failoverstats",
         "selfLink": link("/mgmt/tm/sys/failover", echo),
-        "apiRawValues": {"apiAnonymous": f"Failover active for {days}d {hours:02d}:{minutes:02d}:{seconds:02d}\n"},
+        "apiRawValues": {"apiAnonymous": f"Failover {state} for {days}d {hours:02d}:{minutes:02d}:{seconds:02d}\n"},
     }
