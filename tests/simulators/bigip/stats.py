@@ -95,9 +95,9 @@ def gtm_member(store: Store, pool: dict, member: dict) -> dict:
     vs = server.get("_sub", {}).get("virtual-servers", {}).get(vs_name, {})
     destination = vs.get("destination", "")
     address = destination.rpartition(":")[0] if destination.count(":") == 1 else destination.rpartition(".")[0]
-    enabled = is_enabled(member) and is_enabled(pool)
+    enabled = is_enabled(member)  # a disabled pool does not change its members' own status
     if not enabled:
-        availability, reason = "offline", "The pool member is disabled" if not is_enabled(member) else "The pool is disabled"
+        availability, reason = "offline", "The pool member is disabled"
     elif not (is_enabled(server) and is_enabled(vs)):
         availability, reason = "offline", f"The virtual server {vs_name} of server {server_name} is disabled"
     elif not all(healthy(store, a["name"]) for a in server.get("addresses", [])) or not healthy(store, address):
