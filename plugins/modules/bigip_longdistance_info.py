@@ -95,6 +95,15 @@ wom:
       description: Endpoint discovery settings; V(null) when WOM is not provisioned.
       type: dict
       sample: {mode: true, allow_remote_discovery: true, discover_remote: true, auto_include: true}
+    isession_virtual:
+      description:
+        - The iSession virtual server of the local endpoint (the LTM virtual server whose destination is the local
+          endpoint's address and tunnel port), with its profiles; V(null) when there is none (or no local endpoint address).
+        - Read only when the local endpoint has an address (one more request).
+      type: dict
+      sample: {name: isession-virtual, full_path: /Common/isession-virtual, destination: "/Common/10.133.57.236:443", enabled: true,
+               profiles: [{name: /Common/isession, context: all}, {name: /Common/tcp-wan-optimized, context: all},
+                          {name: /Common/serverssl, context: serverside}]}
 isession:
   description: iSession profiles.
   returned: when O(gather_subset) has V(isession) or V(all)
@@ -288,10 +297,26 @@ def shape_view(shape, obj):
     return view
 
 
+def isession_virtual(client, local):
+    """The LTM virtual server listening on the local endpoint's address and tunnel port (None without one)."""
+    address = (local or {}).get(wom.LOCAL_ENDPOINT.props["address"])
+    if not address:
+        return None
+    port = local.get(wom.LOCAL_ENDPOINT.props["tunnel_port"], 443)
+    for virtual in items(client, "/mgmt/tm/ltm/virtual", "LTM virtual servers", EXPAND):
+        destination = virtual.get("destination", "").rsplit("/", 1)[-1]
+        if destination == "%s:%s" % (address, port):
+            profiles = [{"name": p.get("fullPath", p["name"]), "context": p.get("context")}
+                        for p in sub_items(virtual, "profilesReference")]
+            return dict(ident(virtual), destination=virtual.get("destination"), enabled=enabled(virtual), profiles=profiles)
+    return None
+
+
 def wom_info(client):
     local = client.get(wom.LOCAL_ENDPOINT.path, what="WOM local endpoint")
     discovery = client.get(wom.ENDPOINT_DISCOVERY.path, what="WOM endpoint discovery")
     return {
+        "isession_virtual": isession_virtual(client, local),
         "local_endpoint": None if local is None else shape_view(wom.LOCAL_ENDPOINT, local),
         "remote_endpoints": [dict(ident(obj), **shape_view(wom.REMOTE_ENDPOINT, obj))
                              for obj in items(client, wom.REMOTE_ENDPOINT.path, "WOM remote endpoints")],

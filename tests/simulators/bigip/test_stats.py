@@ -110,3 +110,19 @@ def test_what_clients_read_around_the_guide(rest, bigip_sim):
     assert rest.ok("GET", "/mgmt/tm/sys/failover")["apiRawValues"]["apiAnonymous"].startswith("Failover standby for ")
     bigip_sim.reset()
     assert rest.ok("GET", "/mgmt/tm/cm/device")["items"][0]["failoverState"] == "active"
+
+
+def test_create_isession_virtual_creates_the_virtual_server(rest):
+    rest.ok("POST", "/mgmt/tm/net/vlan", {"name": "wan"})
+    rest.ok("POST", "/mgmt/tm/net/self", {"name": "wan-self", "address": "10.133.57.236/24", "vlan": "/Common/wan"})
+    rest.ok("PATCH", "/mgmt/tm/wom/local-endpoint", {"ip": "10.133.57.236", "createIsessionVirtual": "no"})
+    assert rest.get("/mgmt/tm/ltm/virtual/~Common~isession-virtual").status_code == 404
+    rest.ok("PATCH", "/mgmt/tm/wom/local-endpoint", {"createIsessionVirtual": "yes", "serverSsl": "/Common/serverssl"})
+    virtual = rest.ok("GET", "/mgmt/tm/ltm/virtual/~Common~isession-virtual", params={"expandSubcollections": "true"})
+    assert (virtual["destination"], virtual["ipProtocol"], virtual["mask"]) == ("/Common/10.133.57.236:443", "tcp", "255.255.255.255")
+    assert {(p["fullPath"], p["context"]) for p in virtual["profilesReference"]["items"]} == {
+        ("/Common/isession", "all"), ("/Common/tcp-wan-optimized", "all"), ("/Common/serverssl", "serverside")}
+    assert rest.ok("GET", "/mgmt/tm/ltm/virtual-address/~Common~10.133.57.236")["address"] == "10.133.57.236"
+    rest.ok("PATCH", "/mgmt/tm/wom/local-endpoint", {"tunnelPort": 8443})
+    assert rest.ok("GET", "/mgmt/tm/ltm/virtual/~Common~isession-virtual")["destination"] == "/Common/10.133.57.236:8443"
+    assert [v["name"] for v in rest.ok("GET", "/mgmt/tm/ltm/virtual")["items"]] == ["isession-virtual"]

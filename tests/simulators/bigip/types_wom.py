@@ -111,7 +111,7 @@ def _check_for(rest_name: str, default):
     return text
 
 
-def shape_type(shape: Shape, validate=None) -> TypeDef:
+def shape_type(shape: Shape, validate=None, after_write=None) -> TypeDef:
     """A TypeDef built from one row of the simulator's WOM table."""
     names = list(dict.fromkeys(list(shape.props) + list(shape.defaults)))
     props = {}
@@ -123,7 +123,8 @@ def shape_type(shape: Shape, validate=None) -> TypeDef:
         props["description"] = Prop(check=text)
     singleton_builtin = [{"name": shape.path, **shape.defaults}] if shape.singleton else []
     return TypeDef(path=shape.path, display=shape.path.rsplit("/", 1)[1].replace("-", " "), props=props,
-                   singleton=shape.singleton, kind=shape.kind, builtins=singleton_builtin, validate=validate)
+                   singleton=shape.singleton, kind=shape.kind, builtins=singleton_builtin, validate=validate,
+                   after_write=after_write)
 
 
 def _server_ssl_exists(ctx: Ctx, obj: dict, what: str) -> None:
@@ -142,6 +143,34 @@ def _local_validate(ctx: Ctx, obj: dict, old) -> None:
     self_ips = [s["address"].split("/")[0] for s in ctx.objects(SELF)]
     if address not in self_ips:
         raise config_error(f"The local endpoint IP address ({address}) is not a self IP address of this system.")
+
+
+ISESSION_VIRTUAL = "isession-virtual"
+VIRTUAL = "/mgmt/tm/ltm/virtual"
+
+
+def isession_virtual_body(local: dict) -> dict:
+    """The virtual server the device creates for "Create or Update iSession Virtual Server" (all inferred, README):
+    ``/Common/isession-virtual`` on the local endpoint IP and tunnel port, TCP, the base iSession profile and the
+    WAN-optimized TCP profile, plus the endpoint's server SSL profile on the server side."""
+    profiles = [{"name": "/Common/isession", "context": "all"}, {"name": "/Common/tcp-wan-optimized", "context": "all"}]
+    if local.get("serverSsl") not in (None, "none"):
+        profiles.append({"name": local["serverSsl"], "context": "serverside"})
+    return {"destination": f"/Common/{local['ip']}:{local.get('tunnelPort', 443)}", "ipProtocol": "tcp",
+            "description": "iSession virtual server of the local endpoint", "profiles": profiles}
+
+
+def _local_written(ctx: Ctx, obj: dict) -> None:
+    """``createIsessionVirtual: yes`` with an IP creates (or updates) the iSession virtual server."""
+    if obj.get("createIsessionVirtual") != "yes" or not obj.get("ip"):
+        return
+    body = isession_virtual_body(obj)
+    existing = ctx.find(VIRTUAL, f"/Common/{ISESSION_VIRTUAL}")
+    typedef = ctx.store.types[VIRTUAL]
+    if existing is None:
+        ctx.create(VIRTUAL, dict(body, name=ISESSION_VIRTUAL, partition="Common"))
+    else:
+        ctx.store.update(typedef, existing, body, replace=False, parent=None)
 
 
 def _remote_validate(ctx: Ctx, obj: dict, old) -> None:
@@ -168,7 +197,7 @@ def types() -> list[TypeDef]:
         isession(),
         shape_type(SERVER_DISCOVERY),
         shape_type(ENDPOINT_DISCOVERY),
-        shape_type(LOCAL_ENDPOINT, _local_validate),
+        shape_type(LOCAL_ENDPOINT, _local_validate, _local_written),
         shape_type(REMOTE_ENDPOINT, _remote_validate),
         shape_type(ADVERTISED_ROUTE, _route_validate),
     ]

@@ -69,6 +69,11 @@ def test_wom_subset(bigip_sim):
     assert facts["advertised_routes"] == [{"name": "vlan_1057", "full_path": "/Common/vlan_1057", "subnet": "10.133.57.0",
                                            "netmask": "255.255.255.0", "label": "", "enabled": True}]
     assert facts["discovery"] == {"mode": True, "allow_remote_discovery": True, "discover_remote": True, "auto_include": True}
+    # the local endpoint asked for its iSession virtual server: the device created it
+    assert facts["isession_virtual"] == {
+        "name": "isession-virtual", "full_path": "/Common/isession-virtual", "destination": "/Common/10.133.57.236:443", "enabled": True,
+        "profiles": [{"name": "/Common/isession", "context": "all"}, {"name": "/Common/tcp-wan-optimized", "context": "all"},
+                     {"name": "/Common/serverssl", "context": "serverside"}]}
 
 
 def test_isession_subset(bigip_sim):
