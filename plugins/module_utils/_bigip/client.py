@@ -24,6 +24,7 @@ from ansible.module_utils.basic import env_fallback
 from .._errors import ApiError, AuthError, CheckModeWriteError, NotFoundError, TransportError
 from .._module import Connection
 from .._retry import RetryPolicy
+from . import ha
 
 try:
     import requests
@@ -134,6 +135,8 @@ class BigIpClient:
         method = method.upper()
         if method in WRITE_METHODS and self.check_mode:
             raise CheckModeWriteError("Refusing %s %s on BIG-IP %s in check mode" % (method, path, self.server), method=method, path=path)
+        if method in WRITE_METHODS:
+            ha.before_write(self, method, path)  # first write of the run: refuse a standby unit (_bigip/ha.py)
         if self.token is None:
             self.login()
 
