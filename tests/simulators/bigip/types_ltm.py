@@ -6,8 +6,8 @@ import re
 import time
 
 from engine import MISSING, ApiError, Ctx, Prop, TypeDef, config_error, key_of
-from schema import (any_json, bare_address, builtins, destination, enum, flag, full_path, full_path_list, integer,
-                    ip_address, reference, stored, string_list, text)
+from schema import (PROTOCOLS, any_json, bare_address, builtins, destination, enum, flag, full_path, full_path_list,
+                    integer, ip_address, port_number, protocol, reference, split_port, stored, string_list, text)
 
 LTM = "/mgmt/tm/ltm"
 NODE = f"{LTM}/node"
@@ -52,11 +52,12 @@ def _node_rename(ctx: Ctx, partition, name: str) -> str:
 
 
 def _member_rename(ctx: Ctx, partition, name: str) -> str:
-    """``10.1.1.1:80`` -> ``10.1.1.1%2:80`` in a partition whose default route domain is 2."""
-    base, sep, port = name.rpartition(":") if name.count(":") == 1 else name.rpartition(".")
+    """``10.1.1.1:80`` -> ``10.1.1.1%2:80`` in a partition whose default route domain is 2; ``:http`` -> ``:80``."""
+    base, sep, port = split_port(name)
+    port = str(port_number(port, name))
     if sep and _is_plain_ip(base):
         return ctx.with_route_domain(partition, base, f"pool member (/{partition}/{name})") + sep + port
-    return name
+    return f"{base}{sep}{port}"
 
 
 def monitor_names(value: str) -> list[str]:
@@ -285,9 +286,14 @@ def member_node(member: dict) -> str:
 
 def pool_members() -> TypeDef:
     def name_check(name: str) -> None:
-        base, sep, port = name.rpartition(":") if name.count(":") == 1 else name.rpartition(".")
-        if not sep or not base or not port.isdigit() or int(port) > 65535:
-            raise config_error(f"The pool member name ({name}) must be <node>:<port> with a port from 0 to 65535.")
+        base, sep, port = split_port(name)
+        try:
+            port_number(port, name)
+        except ValueError:
+            port = ""
+        if not sep or not base or not port:
+            raise config_error(f"The pool member name ({name}) must be <node>:<port> with a port from 0 to 65535 "
+                               f"or a service name.")
 
     def validate(ctx: Ctx, obj: dict, old) -> None:
         node_path = member_node(obj)
@@ -600,7 +606,7 @@ def virtual() -> TypeDef:
             "enabled": Prop(True, flag),
             "disabled": Prop(check=flag),
             "gtmScore": Prop(0, U32),
-            "ipProtocol": Prop("tcp", enum("tcp", "udp", "sctp", "any")),
+            "ipProtocol": Prop("tcp", protocol(*PROTOCOLS)),
             "lastModifiedTime": Prop(lambda body, ctx: time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), text),
             "mask": Prop(default_mask, text),
             "metadata": Prop(check=any_json),
