@@ -35,7 +35,7 @@ options:
     default: present
   datacenter:
     description:
-      - Data center of the server, by name or full path. Required to create the server.
+      - Data center of the server, by name (in O(partition)) or full path. Required to create the server.
       - The data center must exist; otherwise the device refuses and the module fails with its message.
     type: str
   product:

@@ -27,7 +27,9 @@ options:
     type: str
     required: true
   partition:
-    description: Administrative partition of the pool (and of its members).
+    description:
+      - Administrative partition of the pool (and of its members).
+      - Member addresses without C(%N) are in the partition's default route domain, as on the device.
     type: str
     default: Common
   state:

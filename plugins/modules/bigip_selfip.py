@@ -35,6 +35,8 @@ options:
     description:
       - The address, optionally with a route domain and a prefix length, for example
         C(10.133.57.236/24) or C(10.1.1.1%2/24). Without a prefix length O(netmask) is required.
+      - Without C(%N) the address is in the default route domain of O(partition), as on the device (read from
+        the partition when it is not C(Common)).
       - Required when the self IP is created.
     type: str
   netmask:
@@ -43,7 +45,7 @@ options:
         prefix length (C(24)). Must agree with a prefix given in O(address).
     type: str
   vlan:
-    description: VLAN the address lives on, by name or full path. Required when the self IP is created.
+    description: VLAN the address lives on, by name (in O(partition)) or full path. Required when the self IP is created.
     type: str
   allow_service:
     description:

@@ -71,12 +71,13 @@ options:
     type: bool
   vlans:
     description:
-      - VLANs the virtual server listens on (by name or full path); order does not matter. An empty
+      - VLANs the virtual server listens on (by name in O(partition), or full path); order does not matter. An empty
         list listens on all VLANs.
     type: list
     elements: str
   isession_profile:
-    description: The iSession profile (by name or full path), for example C(vmotion-isession). Required with O(state=present).
+    description:
+      - The iSession profile (by name in O(partition), or full path), for example C(vmotion-isession). Required with O(state=present).
     type: str
   enabled:
     description: Whether the virtual server is enabled.
