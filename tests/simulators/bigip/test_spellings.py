@@ -8,8 +8,14 @@ POOL = "/mgmt/tm/ltm/pool"
 SELF = "/mgmt/tm/net/self"
 
 
-@pytest.mark.parametrize("given, stored", [("tcp", "tcp"), ("TCP", "tcp"), (6, "tcp"), ("6", "tcp"), (17, "udp"), ("UDP", "udp"),
-                                            (132, "sctp"), ("any", "any"), (0, "any"), (47, "gre")])
+PROTOCOL_CASES = [("tcp", "tcp"), ("TCP", "tcp"), (6, "tcp"), ("6", "tcp"), (17, "udp"), ("UDP", "udp"),
+                  (132, "sctp"), ("any", "any"), (0, "any"), (47, "gre")]
+PORT_CASES = [("10.1.1.1:http", "/Common/10.1.1.1:80"), ("10.1.1.1:HTTPS", "/Common/10.1.1.1:443"),
+              ("/Common/10.1.1.1:8080", "/Common/10.1.1.1:8080"), ("10.1.1.1:*", "/Common/10.1.1.1:0"),
+              ("2001:db8::1.https", "/Common/2001:db8::1.443")]
+
+
+@pytest.mark.parametrize("given, stored", PROTOCOL_CASES)
 def test_ip_protocol_by_number_name_or_alias(rest, given, stored):
     body = rest.ok("POST", VIRTUAL, {"name": "v", "destination": "10.1.1.1:80", "ipProtocol": given})
     assert body["ipProtocol"] == stored
@@ -23,9 +29,7 @@ def test_unknown_protocols_are_refused(rest, given):
     assert rest.ok("GET", VIRTUAL)["items"] == []
 
 
-@pytest.mark.parametrize("given, stored", [("10.1.1.1:http", "/Common/10.1.1.1:80"), ("10.1.1.1:HTTPS", "/Common/10.1.1.1:443"),
-                                            ("/Common/10.1.1.1:8080", "/Common/10.1.1.1:8080"), ("10.1.1.1:*", "/Common/10.1.1.1:0"),
-                                            ("2001:db8::1.https", "/Common/2001:db8::1.443")])
+@pytest.mark.parametrize("given, stored", PORT_CASES)
 def test_ports_by_service_name_are_stored_as_numbers(rest, given, stored):
     assert rest.ok("POST", VIRTUAL, {"name": "v", "destination": given})["destination"] == stored
 

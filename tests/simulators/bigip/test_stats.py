@@ -94,8 +94,9 @@ def test_what_clients_read_around_the_guide(rest, bigip_sim):
     assert rest.ok("GET", "/mgmt/tm/net/tunnels/ipip")["kind"] == "tm:net:tunnels:ipip:ipipcollectionstate"
     assert {t["name"] for t in rest.ok("GET", "/mgmt/tm/net/tunnels/tunnel")["items"]} == {"http-tunnel", "socks-tunnel"}
     assert rest.post("/mgmt/tm/net/tunnels/tunnel", {"name": "t1", "profile": "/Common/nope"}).status_code == 400
-    assert rest.ok("POST", "/mgmt/tm/net/tunnels/tunnel", {"name": "t1", "profile": "/Common/gre",
-                                                            "localAddress": "10.1.1.1", "remoteAddress": "10.2.2.2"})["mode"] == "bidirectional"
+    tunnel = rest.ok("POST", "/mgmt/tm/net/tunnels/tunnel",
+                     {"name": "t1", "profile": "/Common/gre", "localAddress": "10.1.1.1", "remoteAddress": "10.2.2.2"})
+    assert tunnel["mode"] == "bidirectional"
     settings = rest.ok("GET", "/mgmt/tm/sys/global-settings")
     assert (settings["kind"], settings["hostname"]) == ("tm:sys:global-settings:global-settingsstate", "bigip-primary.lab.local")
     assert rest.patch("/mgmt/tm/sys/global-settings", {"hostname": "no dots"}).status_code == 400

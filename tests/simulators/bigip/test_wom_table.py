@@ -53,7 +53,7 @@ def test_confirmed_flags_are_the_doc_s():
     doc = _doc()
     unconfirmed = doc[doc.index("## Unconfirmed"):doc.index("## What the simulator does")]
     listed = set(re.findall(r"^\| `([A-Z_]+)` \| `(/mgmt/tm/wom/[a-z-]+)", unconfirmed, re.M))
-    assert {name for name, _ in listed} == {name for name, row in ROWS.items() if not row.confirmed}
+    assert {entry[0] for entry in listed} == {name for name, row in ROWS.items() if not row.confirmed}
     for name, path in listed:
         assert ROWS[name].path == path
     for shape in oracle.SHAPES:

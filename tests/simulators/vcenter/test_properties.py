@@ -26,7 +26,7 @@ def _properties(si, obj) -> tuple[list[str], list[str]]:
 
 
 def _read_all(si, obj) -> dict:
-    current, _ = _properties(si, obj)
+    current = _properties(si, obj)[0]
     return {name: getattr(obj, name) for name in current}
 
 
@@ -72,7 +72,7 @@ def test_properties_of_newer_api_versions_are_refused_not_dropped(vcenter_sim):
     """Properties beyond the negotiated version (6.5) are faults, as on an older vCenter, never a closed connection."""
     si = vcenter_sim.connect()
     host = lookup.objects(si, vim.HostSystem)[0]
-    _, newer = _properties(si, host)
+    newer = _properties(si, host)[1]
     assert "remediationState" in newer
     with pytest.raises(vmodl.MethodFault):
         getattr(host, "remediationState")
