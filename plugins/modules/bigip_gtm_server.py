@@ -35,7 +35,7 @@ options:
     default: present
   datacenter:
     description:
-      - Data center of the server, by name or full path. Required to create the server.
+      - Data center of the server, by name (in O(partition)) or full path. Required to create the server.
       - The data center must exist; otherwise the device refuses and the module fails with its message.
     type: str
   product:
@@ -227,6 +227,8 @@ def addresses(params, label):
 def validate(params):
     """Addresses and virtual server destinations must be well-formed before anything is sent."""
     label = "GTM server %s" % params["name"]
+    if params["datacenter"] is not None:
+        params["datacenter"] = full_path(params["datacenter"], params["partition"])
     if params["addresses"] is not None:
         params["addresses"] = addresses(params, label)
     names = [vs["name"] for vs in params["virtual_servers"] or []]

@@ -13,7 +13,9 @@ description:
   - Reads, and never changes, everything the long-distance vMotion deployment uses on one BIG-IP -
     WAN optimization endpoints and routing (C(wom)), iSession profiles (C(isession)), GTM data
     centers, servers, pools and wide IPs (C(gtm)), LTM pools, iRules and virtual servers (C(ltm)),
-    and the software version and provisioning (C(system)).
+    the software version and provisioning (C(system)), and the availability of GTM pools, their
+    members, wide IPs, LTM pools, their members and the iSession remote endpoints as the device's
+    statistics report it, with the device's failover state (C(availability)).
   - Meant for pre-flight checks, routing checks and reports. Toggles are returned as booleans
     (C(enabled)/C(yes) as V(true), C(disabled)/C(no) as V(false)); names as full paths.
   - A part whose module is not provisioned (the device answers 404) is returned empty
@@ -25,7 +27,7 @@ options:
     description: Which parts to read. V(all) reads every part.
     type: list
     elements: str
-    choices: [all, wom, isession, gtm, ltm, system]
+    choices: [all, wom, isession, gtm, ltm, system, availability]
     default: [all]
 extends_documentation_fragment:
   - longdistance.vmotion.bigip
@@ -49,6 +51,15 @@ EXAMPLES = r"""
     that: >-
       primary.wom.remote_endpoints | selectattr('address', 'equalto', '10.133.58.236')
       | selectattr('routing') | list | length == 1
+
+- name: The target GTM pool and every member must be available before moving VMs
+  longdistance.vmotion.bigip_longdistance_info:
+    gather_subset: [availability]
+  register: secondary
+- ansible.builtin.assert:
+    that: >-
+      (secondary.availability.gtm_pools | selectattr('name', 'equalto', 'Remote_pool') | first).members
+      | rejectattr('availability', 'equalto', 'available') | list | length == 0
 
 - name: Traffic share of the remote pool
   ansible.builtin.debug:
@@ -84,6 +95,15 @@ wom:
       description: Endpoint discovery settings; V(null) when WOM is not provisioned.
       type: dict
       sample: {mode: true, allow_remote_discovery: true, discover_remote: true, auto_include: true}
+    isession_virtual:
+      description:
+        - The iSession virtual server of the local endpoint (the LTM virtual server whose destination is the local
+          endpoint's address and tunnel port), with its profiles; V(null) when there is none (or no local endpoint address).
+        - Read only when the local endpoint has an address (one more request).
+      type: dict
+      sample: {name: isession-virtual, full_path: /Common/isession-virtual, destination: "/Common/10.133.57.236:443", enabled: true,
+               profiles: [{name: /Common/isession, context: all}, {name: /Common/tcp-wan-optimized, context: all},
+                          {name: /Common/serverssl, context: serverside}]}
 isession:
   description: iSession profiles.
   returned: when O(gather_subset) has V(isession) or V(all)
@@ -170,6 +190,46 @@ ltm:
       sample:
         - {name: vmhttp_vs, full_path: /Common/vmhttp_vs, destination: "/Common/10.133.39.51:80", pool: /Common/vmhttp_pool,
            rules: [/Common/vmotion-irule], enabled: true}
+availability:
+  description:
+    - Availability as the device's statistics (C(/stats)) report it. C(availability) is the device's
+      C(status.availabilityState) (V(available), V(offline), V(unknown) - no service checking -, V(unavailable)),
+      C(enabled) its C(status.enabledState) as a boolean, C(reason) its C(status.statusReason).
+    - A part whose module is not provisioned is an empty list; C(failover_state) is V(null) when C(cm device) cannot be read.
+  returned: when O(gather_subset) has V(availability) or V(all)
+  type: dict
+  contains:
+    failover_state:
+      description: C(failoverState) of this device (C(cm device) with C(selfDevice)) - V(active), V(standby), V(offline), V(forced-offline).
+      type: str
+      sample: active
+    gtm_pools:
+      description: GTM pools (type A) with their members (C(server:virtual_server)).
+      type: list
+      elements: dict
+      sample:
+        - {name: Remote_pool, full_path: /Common/Remote_pool, availability: offline, enabled: false, reason: The pool is disabled,
+           members: [{name: "Remote-BIG-IP:vmhttp_vs", full_path: "/Common/Remote-BIG-IP:vmhttp_vs", availability: available,
+                      enabled: true, reason: " Monitor /Common/bigip from the local BIG-IP : virtual server is available"}]}
+    wide_ips:
+      description: GTM wide IPs (type A).
+      type: list
+      elements: dict
+      sample: [{name: vmhttp.siterequest.com, full_path: /Common/vmhttp.siterequest.com, availability: available, enabled: true, reason: Available}]
+    ltm_pools:
+      description: LTM pools with their members.
+      type: list
+      elements: dict
+      sample:
+        - {name: vmhttp_pool, full_path: /Common/vmhttp_pool, availability: unknown, enabled: true, reason: "...",
+           members: [{name: "10.133.39.11:80", full_path: "/Common/10.133.39.11:80", availability: unknown, enabled: true,
+                      reason: Pool member does not have service checking enabled}]}
+    remote_endpoints:
+      description: WAN optimization remote endpoints (the iSession tunnels to the other sites).
+      type: list
+      elements: dict
+      sample: [{name: 10.133.58.236, full_path: /Common/10.133.58.236, address: 10.133.58.236, availability: available, enabled: true,
+                reason: The iSession tunnel to the remote endpoint is up}]
 system:
   description: Software and provisioning.
   returned: when O(gather_subset) has V(system) or V(all)
@@ -189,7 +249,7 @@ from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip import
 from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.client import BIGIP
 from ansible_collections.longdistance.vmotion.plugins.module_utils._module import run_module
 
-SUBSETS = ["wom", "isession", "gtm", "ltm", "system"]
+SUBSETS = ["wom", "isession", "gtm", "ltm", "system", "availability"]
 EXPAND = {"expandSubcollections": "true"}
 TRUE_WORDS = ("enabled", "yes", "true")
 FALSE_WORDS = ("disabled", "no", "false")
@@ -237,10 +297,26 @@ def shape_view(shape, obj):
     return view
 
 
+def isession_virtual(client, local):
+    """The LTM virtual server listening on the local endpoint's address and tunnel port (None without one)."""
+    address = (local or {}).get(wom.LOCAL_ENDPOINT.props["address"])
+    if not address:
+        return None
+    port = local.get(wom.LOCAL_ENDPOINT.props["tunnel_port"], 443)
+    for virtual in items(client, "/mgmt/tm/ltm/virtual", "LTM virtual servers", EXPAND):
+        destination = virtual.get("destination", "").rsplit("/", 1)[-1]
+        if destination == "%s:%s" % (address, port):
+            profiles = [{"name": p.get("fullPath", p["name"]), "context": p.get("context")}
+                        for p in sub_items(virtual, "profilesReference")]
+            return dict(ident(virtual), destination=virtual.get("destination"), enabled=enabled(virtual), profiles=profiles)
+    return None
+
+
 def wom_info(client):
     local = client.get(wom.LOCAL_ENDPOINT.path, what="WOM local endpoint")
     discovery = client.get(wom.ENDPOINT_DISCOVERY.path, what="WOM endpoint discovery")
     return {
+        "isession_virtual": isession_virtual(client, local),
         "local_endpoint": None if local is None else shape_view(wom.LOCAL_ENDPOINT, local),
         "remote_endpoints": [dict(ident(obj), **shape_view(wom.REMOTE_ENDPOINT, obj))
                              for obj in items(client, wom.REMOTE_ENDPOINT.path, "WOM remote endpoints")],
@@ -311,7 +387,58 @@ def system_info(client):
     return {"version": version, "provisioning": provisioning}
 
 
-READERS = {"wom": wom_info, "isession": isession_info, "gtm": gtm_info, "ltm": ltm_info, "system": system_info}
+def stats_entries(client, path, what):
+    """``GET <path>/stats`` -> the nested entries of each object, flattened to {name: description or value}."""
+    body = client.get(path + "/stats", what=what) or {}
+    out = []
+    for entry in body.get("entries", {}).values():
+        nested = entry.get("nestedStats", {}).get("entries", {})
+        out.append({key: value.get("description", value.get("value")) for key, value in nested.items()})
+    return out
+
+
+def status_view(entries, name=None):
+    full = entries.get("tmName", name)
+    view = {"name": (full or "").split("/")[-1], "full_path": full, "availability": entries.get("status.availabilityState"),
+            "enabled": entries.get("status.enabledState") == "enabled", "reason": entries.get("status.statusReason")}
+    return view
+
+
+def pools_with_members(client, collection, what):
+    pools = []
+    for pool in stats_entries(client, collection, "%s statistics" % what):
+        view = status_view(pool)
+        view["members"] = [status_view(member) for member in
+                           stats_entries(client, "%s/%s/members" % (collection, resource_segment(view["full_path"])),
+                                         "%s %s member statistics" % (what, view["full_path"]))]
+        pools.append(view)
+    return pools
+
+
+def resource_segment(full_path):
+    return full_path.replace("/", "~").replace("%", "%25")
+
+
+def failover_state(client):
+    devices = items(client, "/mgmt/tm/cm/device", "cm devices")
+    own = [d for d in devices if d.get("selfDevice") == "true"]
+    return own[0].get("failoverState") if own else None
+
+
+def availability_info(client):
+    remote = [dict(status_view(e), address=e.get("address"))
+              for e in stats_entries(client, wom.REMOTE_ENDPOINT.path, "WOM remote endpoint statistics")]
+    return {
+        "failover_state": failover_state(client),
+        "gtm_pools": pools_with_members(client, "/mgmt/tm/gtm/pool/a", "GTM pool"),
+        "wide_ips": [status_view(e) for e in stats_entries(client, "/mgmt/tm/gtm/wideip/a", "GTM wide IP statistics")],
+        "ltm_pools": pools_with_members(client, "/mgmt/tm/ltm/pool", "LTM pool"),
+        "remote_endpoints": remote,
+    }
+
+
+READERS = {"wom": wom_info, "isession": isession_info, "gtm": gtm_info, "ltm": ltm_info, "system": system_info,
+           "availability": availability_info}
 
 
 def gather(module, client):

@@ -27,7 +27,9 @@ options:
     type: str
     required: true
   partition:
-    description: Administrative partition of the pool (and of its members).
+    description:
+      - Administrative partition of the pool (and of its members).
+      - Member addresses without C(%N) are in the partition's default route domain, as on the device.
     type: str
     default: Common
   state:
@@ -130,6 +132,7 @@ import ipaddress
 
 from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip import runner
 from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.client import BIGIP, resource_name
+from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.partition import with_route_domain
 from ansible_collections.longdistance.vmotion.plugins.module_utils._differ import Field, monitor_rule
 from ansible_collections.longdistance.vmotion.plugins.module_utils._errors import ValidationError
 from ansible_collections.longdistance.vmotion.plugins.module_utils._module import run_module
@@ -172,7 +175,7 @@ ARGUMENT_SPEC = dict(
 LIMITS = (("port", 1, 65535), ("priority_group", 0, 65535), ("ratio", 1, 65535))
 
 
-def member_items(params):
+def member_items(params, client=None):
     """The members as sub-collection items with their device names (None: leave them alone); bad values refused here."""
     label = "LTM pool %s" % resource_name(params["name"], params["partition"])
     if params["priority_group_activation"] is not None and params["priority_group_activation"] < 0:
@@ -184,17 +187,19 @@ def member_items(params):
             version = ipaddress.ip_address(address.split("%", 1)[0]).version
         except ValueError:
             raise ValidationError("%s: member address %r is not an IP address" % (label, address)) from None
+        if client is not None:
+            address = with_route_domain(client, params["partition"], address)
         name = member["name"] or "%s%s%s" % (address, ":" if version == 4 else ".", member["port"])
         for option, low, high in LIMITS:
             if member[option] is not None and not low <= member[option] <= high:
                 raise ValidationError("%s: member %s %s must be %s to %s, got %s" % (label, name, option, low, high, member[option]))
-        items.append(dict(member, name=name))
+        items.append(dict(member, name=name, address=address))
     return items if params["members"] is not None else None
 
 
 def ensure(module, client):
     params = dict(module.params)
-    params["members"] = member_items(params)
+    params["members"] = member_items(params, client)
     return runner.ensure_with_items(client, POOL, MEMBERS, params, params["name"], params["partition"], module._diff, "pool",
                                     purge=params["purge_members"])
 

@@ -35,6 +35,8 @@ options:
     description:
       - The address, optionally with a route domain and a prefix length, for example
         C(10.133.57.236/24) or C(10.1.1.1%2/24). Without a prefix length O(netmask) is required.
+      - Without C(%N) the address is in the default route domain of O(partition), as on the device (read from
+        the partition when it is not C(Common)).
       - Required when the self IP is created.
     type: str
   netmask:
@@ -43,7 +45,7 @@ options:
         prefix length (C(24)). Must agree with a prefix given in O(address).
     type: str
   vlan:
-    description: VLAN the address lives on, by name or full path. Required when the self IP is created.
+    description: VLAN the address lives on, by name (in O(partition)) or full path. Required when the self IP is created.
     type: str
   allow_service:
     description:
@@ -119,6 +121,7 @@ import re
 
 from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip import runner
 from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.client import BIGIP
+from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.partition import with_route_domain
 from ansible_collections.longdistance.vmotion.plugins.module_utils._differ import Field, full_path, ip_and_prefix
 from ansible_collections.longdistance.vmotion.plugins.module_utils._errors import ValidationError
 from ansible_collections.longdistance.vmotion.plugins.module_utils._module import run_module
@@ -208,6 +211,8 @@ def desired(params):
         wanted["address"] = normalize_address(params["address"], params["netmask"], label)
     elif params["netmask"] is not None:
         raise ValidationError("%s: netmask needs address" % label)
+    if params["vlan"] is not None:
+        wanted["vlan"] = full_path(params["vlan"], params["partition"])
     if params["allow_service"] is not None:
         validate_services(params["allow_service"], label)
     if params["traffic_group"] is not None and params["floating"] is not None:
@@ -220,6 +225,7 @@ def desired(params):
 
 def ensure(module, client):
     params = desired(module.params)
+    params["address"] = with_route_domain(client, params["partition"], params["address"])
     return runner.ensure(client, SELF_IP, params, params["name"], params["partition"], params["state"], module._diff, "self_ip")
 
 

@@ -71,12 +71,13 @@ options:
     type: bool
   vlans:
     description:
-      - VLANs the virtual server listens on (by name or full path); order does not matter. An empty
+      - VLANs the virtual server listens on (by name in O(partition), or full path); order does not matter. An empty
         list listens on all VLANs.
     type: list
     elements: str
   isession_profile:
-    description: The iSession profile (by name or full path), for example C(vmotion-isession). Required with O(state=present).
+    description:
+      - The iSession profile (by name in O(partition), or full path), for example C(vmotion-isession). Required with O(state=present).
     type: str
   enabled:
     description: Whether the virtual server is enabled.
@@ -143,6 +144,7 @@ import ipaddress
 
 from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip import runner, wom
 from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.client import BIGIP, resource_path
+from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.partition import default_route_domain
 from ansible_collections.longdistance.vmotion.plugins.module_utils._differ import Field, enabled_pair, full_path, ip_and_prefix
 from ansible_collections.longdistance.vmotion.plugins.module_utils._errors import ValidationError
 from ansible_collections.longdistance.vmotion.plugins.module_utils._module import run_module
@@ -213,7 +215,7 @@ def virtual_spec(destination):
     ], create_defaults={"ipProtocol": "tcp"}, read_params={"expandSubcollections": "true"})
 
 
-def desired(params):
+def desired(params, client=None):
     """Validated options plus the API destination, mask and profile list they describe."""
     label = "WAN optimization policy %s" % params["name"]
     wanted = dict(params)
@@ -232,9 +234,15 @@ def desired(params):
         network = ipaddress.ip_network("%s/%s" % (ip, prefix))
     except ValueError:
         raise ValidationError("%s: %s/%s has host bits set" % (label, ip, prefix)) from None
+    if not route_domain and client is not None:
+        default = default_route_domain(client, params["partition"])
+        route_domain = "%%%s" % default if default else ""
     wanted["destination"] = ip.compressed + route_domain
     wanted["netmask"] = str(network.netmask)
-    wanted["profiles"] = [{"name": full_path(params["isession_profile"]), "context": "all"}] + tcp_profiles(params["lan_clients"])
+    wanted["profiles"] = [{"name": full_path(params["isession_profile"], params["partition"]), "context": "all"}] + \
+        tcp_profiles(params["lan_clients"])
+    if params["vlans"] is not None:
+        wanted["vlans"] = [full_path(v, params["partition"]) for v in params["vlans"]]
     separator = ":" if ip.version == 4 else "."
     return wanted, "/%s/%s%s%s" % (params["partition"], wanted["destination"], separator, params["port"])
 
@@ -250,7 +258,7 @@ def read_encryption(client, params):
 
 
 def ensure(module, client):
-    params, destination = desired(module.params)
+    params, destination = desired(module.params, client)
     spec = virtual_spec(destination)
     encryption = None
     if params["state"] == "present" and params["encrypt"] is not None:

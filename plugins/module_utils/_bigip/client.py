@@ -36,6 +36,7 @@ from ansible.module_utils.basic import env_fallback
 from .._errors import ApiError, AuthError, CheckModeWriteError, NotFoundError, OutcomeUnknownError, TransportError
 from .._module import Connection
 from .._retry import RetryPolicy
+from . import ha
 
 try:
     import requests
@@ -248,6 +249,8 @@ class BigIpClient:
             raise CheckModeWriteError("Refusing %s %s on BIG-IP %s in check mode" % (method, path, self.server), method=method, path=path)
         if idempotent is None:
             idempotent = method != "POST" or exists is not None
+        if method in WRITE_METHODS:
+            ha.before_write(self, method, path)  # first write of the run: refuse a standby unit (_bigip/ha.py)
         if self.token is None:
             self.login()
         maybe_applied = []

@@ -6,8 +6,9 @@
 Everything marked ``confirmed=False`` below is UNCONFIRMED: no capture from a real 11.5-14.1
 device was available, so paths, kinds and property names follow tmsh naming plus the iControl
 REST camelCase convention (see docs/wom-shapes.md for the evidence behind each row).
-This module is the ONE place to correct them: the modules read their REST paths and property
-names from here, and so does the BIG-IP simulator under tests/simulators/bigip/.
+The modules read their REST paths and property names from here. The BIG-IP simulator keeps its
+own table written from docs/wom-shapes.md (tests/simulators/bigip/types_wom.py); a test compares
+the two, so a correction goes to docs/wom-shapes.md, this module and that table together.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from collections import Counter
 from urllib.parse import parse_qsl
 
+import types_cm
 from engine import ApiError, FrameworkError
 
 FAULT_KINDS = ("restarting", "token_expiry", "drop", "mcpd", "drop_after", "bad_gateway", "delay", "unauthorized", "race",
@@ -164,6 +165,25 @@ def _add_user(call: AdminCall) -> dict:
     return {"username": name, "admin": bool(call.body.get("admin", False))}
 
 
+def _health(call: AdminCall) -> dict:
+    address, up = call.body.get("address"), call.body.get("up")
+    if not isinstance(address, str) or not isinstance(up, bool):
+        raise ApiError(400, "health needs {\"address\": <ip>, \"up\": true|false}", 1)
+    with call.device.lock:
+        if up:
+            call.device.store.health.pop(address, None)
+        else:
+            call.device.store.health[address] = False
+        return {"down": sorted(call.device.store.health)}
+
+
+def _failover(call: AdminCall) -> dict:
+    state = types_cm.check_failover_state(call.body.get("state"))
+    with call.device.lock:
+        call.device.store.failover_state = state
+    return {"failoverState": state}
+
+
 ROUTES = {
     ("GET", "log"): _log,
     ("DELETE", "log"): _clear_log,
@@ -176,4 +196,6 @@ ROUTES = {
     ("POST", "discover"): _discover,
     ("GET", "peek"): _peek,
     ("POST", "users"): _add_user,
+    ("POST", "health"): _health,
+    ("POST", "failover"): _failover,
 }

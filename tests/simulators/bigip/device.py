@@ -12,6 +12,8 @@ import threading
 import time
 from urllib.parse import unquote
 
+import stats
+import types_cm
 import types_gtm
 import types_ltm
 import types_net
@@ -26,10 +28,11 @@ TRANSACTION_TIMEOUT = 120
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 
-def build_types() -> dict[str, TypeDef]:
+def build_types(device_name: str = "primary") -> dict[str, TypeDef]:
     types: dict[str, TypeDef] = {}
-    for module in (types_sys, types_net, types_ltm, types_gtm, types_wom):
-        for typedef in module.types():
+    for typedefs in (types_sys.types(), types_net.types(), types_ltm.types(), types_gtm.types(), types_wom.types(),
+                     types_cm.types(device_name)):
+        for typedef in typedefs:
             types[typedef.path] = typedef
             for sub in typedef.subcollections.values():
                 types[sub.path] = sub
@@ -87,10 +90,12 @@ class Device:
     def __init__(self, name: str, users: list[User], state_file: str, seed: list[dict] | None = None):
         self.name = name
         self.lock = threading.RLock()
-        self.types = build_types()
+        self.types = build_types(name)
         listed = types_sys.LISTED_PATHS
         self.organizing = organizing_paths(self.types, listed)
         self.store = Store(self.types)
+        self.store.health = {}              # address -> False when marked down (POST /sim/admin/health)
+        self.store.failover_state = "active"  # cm device failoverState, sys/failover (POST /sim/admin/failover)
         self.users = list(users)
         self.auth = Auth(users)
         self.state_file = state_file
@@ -131,6 +136,8 @@ class Device:
             self.store.generation = max(generation, self.store.generation) + 1
             self.transactions.clear()
             self.auth = Auth(self.users)
+            self.store.health = {}
+            self.store.failover_state = "active"
 
     def reboot(self) -> dict:
         """Reboot/upgrade: running config is replaced by the saved one, tokens and transactions are
@@ -250,6 +257,8 @@ class Device:
             if method in ("PATCH", "PUT"):
                 return 200, store.render(typedef, store.update(typedef, obj, require_object(body), method == "PUT", None), query)
             raise FrameworkError(405, f"Method {method} is not allowed on {typedef.path.removeprefix('/mgmt')}")
+        if method == "GET" and rest and rest[-1] == "stats":
+            return 200, self.stats(typedef, rest[:-1], query)
         if len(rest) > 3 or rest == ["stats"]:
             raise FrameworkError(404, f"Public URI path not registered: {typedef.path.removeprefix('/mgmt')}/{'/'.join(rest)}")
         parent, target, rest = None, typedef, list(rest)
@@ -276,6 +285,18 @@ class Device:
             return 200, None
         raise FrameworkError(405, f"Method {method} is not allowed on a resource")
 
+    def stats(self, typedef: TypeDef, rest: list[str], query: Query) -> dict:
+        store, parent, target, obj = self.store, None, typedef, None
+        if len(rest) >= 2:
+            parent = store.get(typedef, self.key(typedef, rest[0]))
+            target = typedef.subcollections.get(rest[1])
+            if target is None or len(rest) > 3:
+                raise FrameworkError(404, f"Public URI path not registered: {typedef.path.removeprefix('/mgmt')}/{'/'.join(rest)}/stats")
+            rest = rest[2:]
+        if rest:
+            obj = store.get(target, self.key(target, rest[0]), parent)
+        return stats.render(store, target, parent, obj, query.echo)
+
     @staticmethod
     def key(typedef: TypeDef, segment: str) -> str:
         if segment.startswith("~"):
@@ -295,7 +316,7 @@ class Device:
 
     def sys_failover(self, method: str, query: Query, _body) -> tuple[int, dict]:
         only_get(method, "/tm/sys/failover")
-        return 200, types_sys.failover_body(query.echo, self.started)
+        return 200, types_sys.failover_body(query.echo, self.started, self.store.failover_state)
 
     def sys_config(self, method: str, query: Query, body) -> tuple[int, dict]:
         if method != "POST":

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 from urllib.parse import quote
@@ -18,6 +19,12 @@ VERSION = "14.1.2.1"
 HOST_LINK = "https://localhost"
 ENVELOPE_KEYS = ("kind", "name", "partition", "subPath", "fullPath", "generation", "selfLink")
 MISSING = object()
+FOLDER = "/mgmt/tm/sys/folder"
+PARTITION = "/mgmt/tm/auth/partition"
+# Characters mcpd accepts in an object name (letters, digits and . _ - : %, e.g. "10.1.1.1%2:80");
+# a name must not start with "." or "-" (README "Names, partitions and folders", inferred).
+NAME = re.compile(r"^[A-Za-z0-9_:%][A-Za-z0-9_.:%-]*$")
+MAX_NAME = 255
 
 
 class ApiError(Exception):
@@ -80,6 +87,10 @@ class TypeDef:
     after_write: Callable[["Ctx", dict], None] | None = None
     before_delete: Callable[["Ctx", dict], None] | None = None
     name_check: Callable[[str], None] | None = None
+    name_parse: Callable[[dict], tuple[str | None, str]] | None = None  # body -> (partition, name), own rules
+    render_hook: Callable[[dict, dict], None] | None = None            # (rendered, stored) for own envelopes
+    rename: Callable[["Ctx", str | None, str], str] | None = None     # (ctx, partition, name) -> stored name
+    name_chars: str = ""                                               # extra characters allowed in names
     inherit_from_parent: bool = False  # defaultsFrom: take unset props from the parent object
     creatable: bool = True
     kind: str = ""
@@ -97,19 +108,42 @@ class TypeDef:
 
 
 def uri_name(partition: str | None, name: str) -> str:
-    """URI segment of an object: ``~Common~name`` (``%`` of route domains encoded as ``%25``)."""
-    segment = f"~{partition}~{name}" if partition else name
+    """URI segment of an object: ``~Common~name``, in a folder ``~Common~app~name`` (``%`` of
+    route domains encoded as ``%25``)."""
+    segment = f"~{partition}~{name.replace('/', '~')}" if partition else name
     return quote(segment, safe="~:.-_")
 
 
-def parse_name(body_name: str, body_partition: str | None, partitioned: bool) -> tuple[str | None, str]:
-    """``name`` (``x`` or ``/Common/x``) + ``partition`` of a request body -> (partition, name)."""
+def parse_name(body_name: str, body_partition: str | None, partitioned: bool,
+               sub_path: str | None = None) -> tuple[str | None, str]:
+    """``name`` (``x``, ``/Common/x``, ``/Common/app/x``) + ``partition`` (+ ``subPath``) of a request
+    body -> (partition, name); an object in a sub-folder keeps ``app/x`` as its stored name."""
     if not partitioned:
         return None, body_name
     if body_name.startswith("/"):
-        parts = body_name.strip("/").split("/")
+        parts = body_name[1:].split("/")
         return parts[0], "/".join(parts[1:])
+    if sub_path:
+        return body_partition or "Common", f"{sub_path.strip('/')}/{body_name}"
     return body_partition or "Common", body_name
+
+
+def check_name(display: str, partition: str | None, name: str, extra: str = "") -> None:
+    """mcpd's name rules for the last path segment; every folder segment follows them too.
+    ``extra``: characters a type also allows in its last segment (``*?`` of wildcard wide IPs)."""
+    full = key_of(partition, name)
+    *folders, leaf = name.split("/")
+    for segment in folders + ([partition] if partition is not None else []) + [leaf.translate({ord(c): "_" for c in extra})]:
+        if not segment or len(segment) > MAX_NAME or not NAME.match(segment):
+            raise ApiError(400, f"01070022:3: The requested {display} name ({full}) is invalid; a name may "
+                                f"contain letters, digits and the characters . _ - : % only, and must not "
+                                f"start with . or -.")
+
+
+def folder_of(partition: str, name: str) -> str:
+    """The folder an object lives in: ``/Common`` or ``/Common/app``."""
+    head = name.rpartition("/")[0]
+    return f"/{partition}/{head}" if head else f"/{partition}"
 
 
 def key_of(partition: str | None, name: str) -> str:
@@ -140,6 +174,34 @@ class Ctx:
 
     def counter(self, name: str, start: int, step: int) -> int:
         return self.store.next_counter(name, start, step)
+
+    # --- route domains ----------------------------------------------------------------------
+    def default_route_domain(self, partition: str | None) -> int:
+        """The ``defaultRouteDomain`` of a partition (0 without one)."""
+        part = self.find(PARTITION, partition or "Common")
+        return int(part.get("defaultRouteDomain", 0)) if part else 0
+
+    def route_domain_ids(self) -> set[int]:
+        return {int(rd["id"]) for rd in self.objects("/mgmt/tm/net/route-domain") if "id" in rd}
+
+    def with_route_domain(self, partition: str | None, address: str, what: str) -> str:
+        """``10.1.1.1[/24]`` -> ``10.1.1.1%2[/24]`` in a partition whose default route domain is 2;
+        an explicit ``%N`` must name an existing route domain; ``%0`` is written without suffix."""
+        ip, pct, rest = address.partition("%")
+        prefix = ""
+        if pct:
+            rd_text, slash, prefix_part = rest.partition("/")
+            prefix = slash + prefix_part
+            rd = int(rd_text) if rd_text.isdigit() else -1
+        else:
+            ip, slash, prefix_part = address.partition("/")
+            prefix = slash + prefix_part
+            rd = self.default_route_domain(partition)
+        if rd not in self.route_domain_ids():
+            raise config_error(f"The requested route domain ({rd_text if pct else rd}) for {what} was not found.")
+        if rd == 0 and not (pct and self.default_route_domain(partition) != 0):
+            return f"{ip}{prefix}"
+        return f"{ip}%{rd}{prefix}"
 
 
 class Store:
@@ -208,9 +270,22 @@ class Store:
         name = body.get("name")
         if not isinstance(name, str) or not name:
             raise ApiError(400, f"01070734:3: Configuration error: {typedef.display} name is required.")
-        partition, name = parse_name(name, body.get("partition"), typedef.partitioned)
+        if typedef.name_parse:
+            partition, name = typedef.name_parse(body)
+        else:
+            default_partition = parent.get("partition") if parent is not None else None
+            partition, name = parse_name(name, body.get("partition", default_partition), typedef.partitioned,
+                                         body.get("subPath"))
+            if typedef.partitioned:
+                check_name(typedef.display, partition, name, typedef.name_chars)
         if typedef.name_check:
             typedef.name_check(name)
+        if partition is not None and FOLDER in self.types and typedef.path not in (FOLDER, PARTITION):
+            folder = folder_of(partition, name)
+            if folder not in self.data.get(FOLDER, {}):
+                raise ApiError(400, f"01020036:3: The requested folder ({folder}) was not found.")
+        if typedef.rename:
+            name = typedef.rename(self.ctx, partition, name)
         key = key_of(partition, name)
         objs = self.container(typedef, parent)
         if key in objs:
@@ -269,8 +344,9 @@ class Store:
 
     @staticmethod
     def check_identity(typedef: TypeDef, obj: dict, body: dict) -> None:
-        if "name" in body:
-            partition, name = parse_name(str(body["name"]), body.get("partition", obj.get("partition")), typedef.partitioned)
+        if "name" in body and typedef.name_parse is None:
+            partition, name = parse_name(str(body["name"]), body.get("partition", obj.get("partition")), typedef.partitioned,
+                                         body.get("subPath", obj["name"].rpartition("/")[0] or None))
             if name != obj["name"] or (typedef.partitioned and partition != obj.get("partition")):
                 raise ApiError(400, f"The name of {typedef.display} ({key_of(obj.get('partition'), obj['name'])}) cannot be changed.", 1)
 
@@ -383,9 +459,12 @@ class Store:
     def render(self, typedef: TypeDef, obj: dict, query: "Query", parent: dict | None = None) -> dict:
         out: dict[str, Any] = {"kind": typedef.kind}
         if not typedef.singleton:
-            out["name"] = obj["name"]
+            folder, _sep, leaf = obj["name"].rpartition("/") if obj.get("partition") else ("", "", obj["name"])
+            out["name"] = leaf
             if obj.get("partition"):
                 out["partition"] = obj["partition"]
+            if folder:
+                out["subPath"] = folder
             out["fullPath"] = key_of(obj.get("partition"), obj["name"])
         if not typedef.singleton:
             out["generation"] = obj.get("generation", 0)
@@ -403,6 +482,8 @@ class Store:
                 items = self.container(sub, obj).values()
                 ref["items"] = [self.render(sub, item, query, parent=obj) for item in items]
             out[camel(segment) + "Reference"] = ref
+        if typedef.render_hook:
+            typedef.render_hook(out, obj)
         return out
 
     def add_reference(self, out: dict, prop: str, spec: Prop, value: Any) -> None:

@@ -140,6 +140,14 @@ class BigipSim:
     def clear_faults(self) -> None:
         self._admin("DELETE", "fault")
 
+    def set_health(self, address: str, up: bool) -> dict:
+        """Mark an address down (``up=False``) or up again for monitors and stats (all objects at that address)."""
+        return self._admin("POST", "health", {"address": address, "up": up})
+
+    def set_failover(self, state: str) -> dict:
+        """This device's failover state: active, standby, offline or forced-offline."""
+        return self._admin("POST", "failover", {"state": state})
+
     def reboot(self) -> dict:
         return self._admin("POST", "reboot")
 

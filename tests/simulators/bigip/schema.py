@@ -141,19 +141,64 @@ def network(value):
     return value
 
 
+# --- spellings a device accepts and the form it stores (README "Value spellings") -------------
+# IP protocols: /etc/protocols of the BIG-IP host (name, number, upper-case alias) -> the name.
+PROTOCOLS = {"any": 0, "icmp": 1, "igmp": 2, "tcp": 6, "udp": 17, "gre": 47, "esp": 50, "ah": 51, "ipv6-icmp": 58,
+             "ospf": 89, "pim": 103, "sctp": 132}
+PROTOCOL_NAMES = {number: name for name, number in PROTOCOLS.items()}
+# Ports by service name: /etc/services of the BIG-IP host (a subset) -> the number; REST returns numbers.
+SERVICES = {"any": 0, "ftp-data": 20, "ftp": 21, "ssh": 22, "telnet": 23, "smtp": 25, "domain": 53, "http": 80,
+            "kerberos": 88, "pop3": 110, "sunrpc": 111, "ntp": 123, "imap": 143, "snmp": 161, "ldap": 389,
+            "https": 443, "microsoft-ds": 445, "syslog": 514, "ldaps": 636, "imaps": 993, "pop3s": 995,
+            "radius": 1812, "mysql": 3306, "ms-wbt-server": 3389, "http-alt": 8080, "webcache": 8080}
+
+
+def protocol(*allowed):
+    """``6``, ``"6"``, ``"tcp"``, ``"TCP"`` -> ``"tcp"`` (one of ``allowed``)."""
+    def check(value):
+        name = None
+        if isinstance(value, int) and not isinstance(value, bool):
+            name = PROTOCOL_NAMES.get(value)
+        elif isinstance(value, str):
+            word = value.strip()
+            name = PROTOCOL_NAMES.get(int(word)) if word.isdigit() else word.lower()
+        if name not in allowed:
+            raise ValueError(f"invalid value {json.dumps(value)}; expected one of {', '.join(allowed)} "
+                             f"(or the protocol number)")
+        return name
+    return check
+
+
+def port_number(port: str, value) -> int:
+    """``80``, ``http``, ``*`` -> 80 / 80 / 0."""
+    if port == "*":
+        return 0
+    if port.isdigit() and int(port) <= 65535:
+        return int(port)
+    if port.lower() in SERVICES:
+        return SERVICES[port.lower()]
+    raise ValueError(f"invalid port in {json.dumps(value)}; expected 0 to 65535 or a service name such as http")
+
+
+def split_port(body: str) -> tuple[str, str, str]:
+    """``10.1.1.1:80`` -> (address, ":", port); IPv6 ``2001:db8::1.80`` uses ``.``."""
+    sep = ":" if body.count(":") == 1 else "."
+    address, _sep, port = body.rpartition(sep)
+    return address, sep, port
+
+
 def ip_port(value, partitioned: bool) -> str:
-    """``IP[%rd]:port`` (``/Common/`` prefix when ``partitioned``); IPv6 uses ``IP.port``."""
+    """``IP[%rd]:port`` (``/Common/`` prefix when ``partitioned``); IPv6 uses ``IP.port``; a service
+    name as port is stored as its number."""
     text(value)
     body = value
     if partitioned:
         if not body.startswith("/"):
             body = f"/Common/{body}"
         prefix, _sep, body = body.rpartition("/")
-    sep = ":" if body.count(":") == 1 else "."
-    address, _sep, port = body.rpartition(sep)
+    address, sep, port = split_port(body)
     ip_address(address)
-    if not port.isdigit() or int(port) > 65535:
-        raise ValueError(f"invalid port in {json.dumps(value)}; expected 0 to 65535")
+    body = f"{address}{sep}{port_number(port, value)}"
     return f"{prefix}/{body}" if partitioned else body
 
 

@@ -47,7 +47,7 @@ def test_unknown_property_400(rest):
     ("/mgmt/tm/ltm/pool", {"name": "p", "loadBalancingMode": "fastest"}),
     ("/mgmt/tm/ltm/pool", {"name": "p", "minActiveMembers": "many"}),
     ("/mgmt/tm/net/vlan", {"name": "v", "tag": 5000}),
-    ("/mgmt/tm/gtm/wideip/a", {"name": "not a fqdn"}),
+    ("/mgmt/tm/gtm/wideip/a", {"name": "notafqdn"}),
 ])
 def test_bad_values_400(rest, path, body):
     message = mcpd(rest.post(path, body), 400)

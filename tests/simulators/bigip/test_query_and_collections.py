@@ -48,6 +48,7 @@ def test_select(rest):
 
 def test_filter_partition(rest):
     rest.ok("POST", "/mgmt/tm/ltm/pool", {"name": "p1"})
+    rest.ok("POST", "/mgmt/tm/auth/partition", {"name": "Tenant"})
     rest.ok("POST", "/mgmt/tm/ltm/pool", {"name": "p2", "partition": "Tenant"})
     assert [p["fullPath"] for p in rest.ok("GET", "/mgmt/tm/ltm/pool", params={"$filter": "partition eq Common"})["items"]] == ["/Common/p1"]
     assert [p["name"] for p in rest.ok("GET", "/mgmt/tm/ltm/pool?$filter=partition+eq+Tenant")["items"]] == ["p2"]

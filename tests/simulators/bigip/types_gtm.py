@@ -266,7 +266,7 @@ def wideip_a() -> TypeDef:
             "poolLbMode": Prop("round-robin", enum("round-robin", "ratio", "topology", "global-availability")),
             "pools": Prop(check=wideip_pools), "ttlPersistence": Prop(3600, U32),
         },
-        name_check=name_check, validate=_wideip_validate,
+        name_check=name_check, validate=_wideip_validate, name_chars="*?",
     )
 
 

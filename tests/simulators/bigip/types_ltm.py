@@ -6,8 +6,8 @@ import re
 import time
 
 from engine import MISSING, ApiError, Ctx, Prop, TypeDef, config_error, key_of
-from schema import (any_json, bare_address, builtins, destination, enum, flag, full_path, full_path_list, integer,
-                    ip_address, reference, stored, string_list, text)
+from schema import (PROTOCOLS, any_json, bare_address, builtins, destination, enum, flag, full_path, full_path_list,
+                    integer, ip_address, port_number, protocol, reference, split_port, stored, string_list, text)
 
 LTM = "/mgmt/tm/ltm"
 NODE = f"{LTM}/node"
@@ -33,6 +33,31 @@ LISTED_PATHS = [item["reference"]["link"].split("?")[0].removeprefix("https://lo
 
 def me(obj: dict) -> str:
     return key_of(obj.get("partition"), obj["name"])
+
+
+def _is_plain_ip(text_value: str) -> bool:
+    try:
+        ipaddress.ip_address(text_value)
+    except ValueError:
+        return False
+    return True
+
+
+def _node_rename(ctx: Ctx, partition, name: str) -> str:
+    """A node named by its address gets the partition's default route domain (``10.1.1.1%2``)."""
+    head, _sep, leaf = name.rpartition("/")
+    if _is_plain_ip(leaf):
+        leaf = ctx.with_route_domain(partition, leaf, f"node (/{partition}/{name})")
+    return f"{head}/{leaf}" if head else leaf
+
+
+def _member_rename(ctx: Ctx, partition, name: str) -> str:
+    """``10.1.1.1:80`` -> ``10.1.1.1%2:80`` in a partition whose default route domain is 2; ``:http`` -> ``:80``."""
+    base, sep, port = split_port(name)
+    port = str(port_number(port, name))
+    if sep and _is_plain_ip(base):
+        return ctx.with_route_domain(partition, base, f"pool member (/{partition}/{name})") + sep + port
+    return f"{base}{sep}{port}"
 
 
 def monitor_names(value: str) -> list[str]:
@@ -216,6 +241,7 @@ def node() -> TypeDef:
             raise config_error(f"The node ({name}) requires the address property.") from None
 
     def validate(ctx: Ctx, obj: dict, old) -> None:
+        obj["address"] = ctx.with_route_domain(obj["partition"], obj["address"], f"node ({me(obj)})")
         if old is not None and old.get("address") != obj["address"]:
             raise config_error(f"The address of node ({me(obj)}) cannot be modified.")
         check_monitors(ctx, obj, "node")
@@ -247,7 +273,7 @@ def node() -> TypeDef:
             "session": Prop("user-enabled", enum("user-enabled", "user-disabled", "monitor-enabled")),
             "state": Prop("unchecked", enum("user-up", "user-down", "up", "down", "unchecked")),
         },
-        validate=validate, before_delete=before_delete,
+        validate=validate, before_delete=before_delete, rename=_node_rename,
     )
 
 
@@ -260,9 +286,14 @@ def member_node(member: dict) -> str:
 
 def pool_members() -> TypeDef:
     def name_check(name: str) -> None:
-        base, sep, port = name.rpartition(":") if name.count(":") == 1 else name.rpartition(".")
-        if not sep or not base or not port.isdigit() or int(port) > 65535:
-            raise config_error(f"The pool member name ({name}) must be <node>:<port> with a port from 0 to 65535.")
+        base, sep, port = split_port(name)
+        try:
+            port_number(port, name)
+        except ValueError:
+            port = ""
+        if not sep or not base or not port:
+            raise config_error(f"The pool member name ({name}) must be <node>:<port> with a port from 0 to 65535 "
+                               f"or a service name.")
 
     def validate(ctx: Ctx, obj: dict, old) -> None:
         node_path = member_node(obj)
@@ -303,7 +334,7 @@ def pool_members() -> TypeDef:
             "session": Prop("user-enabled", enum("user-enabled", "user-disabled", "monitor-enabled")),
             "state": Prop("unchecked", enum("user-up", "user-down", "up", "down", "unchecked")),
         },
-        name_check=name_check, validate=validate,
+        name_check=name_check, validate=validate, rename=_member_rename,
     )
 
 
@@ -507,6 +538,10 @@ def snat(value):
 def _virtual_validate(ctx: Ctx, obj: dict, old) -> None:
     if "destination" not in obj:
         raise config_error(f"The virtual server ({me(obj)}) requires the destination property.")
+    folder, _sep, body = obj["destination"].rpartition("/")
+    address = virtual_address_of(obj)
+    port = body[len(address):]
+    obj["destination"] = f"{folder}/{ctx.with_route_domain(obj['partition'], address, f'virtual server ({me(obj)})')}{port}"
     if obj.get("pool") not in (None, "", "none") and ctx.find(POOL, obj["pool"]) is None:
         raise config_error(f"The requested pool ({obj['pool']}) for virtual server ({me(obj)}) was not found.")
     if obj.get("pool") in ("", "none"):
@@ -571,7 +606,7 @@ def virtual() -> TypeDef:
             "enabled": Prop(True, flag),
             "disabled": Prop(check=flag),
             "gtmScore": Prop(0, U32),
-            "ipProtocol": Prop("tcp", enum("tcp", "udp", "sctp", "any")),
+            "ipProtocol": Prop("tcp", protocol(*PROTOCOLS)),
             "lastModifiedTime": Prop(lambda body, ctx: time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), text),
             "mask": Prop(default_mask, text),
             "metadata": Prop(check=any_json),

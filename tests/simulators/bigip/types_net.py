@@ -6,7 +6,7 @@ import re
 
 from engine import Ctx, Prop, TypeDef, config_error, key_of
 from schema import (any_json, bare_address, enum, flag, full_path, full_path_list, integer, ip_address,
-                    ip_prefix, network, reference, stored, string_list, text)
+                    ip_prefix, network, port_number, protocol, reference, stored, string_list, text)
 
 VLAN = "/mgmt/tm/net/vlan"
 SELF = "/mgmt/tm/net/self"
@@ -17,7 +17,7 @@ TRAFFIC_GROUP = "/mgmt/tm/cm/traffic-group"
 LOCAL_ONLY = "/Common/traffic-group-local-only"
 TRAFFIC_GROUPS = (LOCAL_ONLY, "/Common/traffic-group-1")
 BUILTIN_TUNNELS = ("/Common/http-tunnel", "/Common/socks-tunnel")
-SERVICE = re.compile(r"^(tcp|udp|gre|igmp|ospf|pim|icmp|sctp|esp|ah):(\d+)$")
+SERVICE_PROTOCOLS = ("tcp", "udp", "gre", "igmp", "ospf", "pim", "icmp", "sctp", "esp", "ah")
 ON_OFF = enum("enabled", "disabled")
 
 
@@ -150,18 +150,31 @@ def vlan() -> TypeDef:
 
 # --- self IP ------------------------------------------------------------------------------
 def allow_service(value):
+    """``default``/``all``/``none`` or a list of ``protocol:port``; protocols by number (``6:443``) and
+    ports by service name (``tcp:https``) are stored as ``tcp:443``."""
     if value in ("all", "none", "default"):
         return ["default"] if value == "default" else value
     string_list(value)
+    out = []
     for entry in value:
-        match = SERVICE.match(entry)
-        if entry != "default" and (not match or int(match.group(2)) > 65535):
+        if entry == "default":
+            out.append(entry)
+            continue
+        proto, sep, port = entry.partition(":")
+        try:
+            name = protocol(*SERVICE_PROTOCOLS)(proto)
+            number = port_number(port, entry)
+        except ValueError:
+            raise ValueError(f"invalid service {json.dumps(entry)}; expected default or protocol:port") from None
+        if not sep:
             raise ValueError(f"invalid service {json.dumps(entry)}; expected default or protocol:port")
-    return value
+        out.append(f"{name}:{number}")
+    return out
 
 
 def _self_validate(ctx: Ctx, obj: dict, old) -> None:
     me = key_of(obj["partition"], obj["name"])
+    obj["address"] = ctx.with_route_domain(obj["partition"], obj["address"], f"self IP ({me})")
     if ctx.find(VLAN, obj["vlan"]) is None and obj["vlan"] not in BUILTIN_TUNNELS:
         raise config_error(f"The requested VLAN ({obj['vlan']}) for self IP ({me}) was not found.")
     if obj["trafficGroup"] not in TRAFFIC_GROUPS:

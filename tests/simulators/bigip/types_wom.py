@@ -1,20 +1,55 @@
-"""``wom`` types: iSession profiles (14.1.2.1 capture) and the WOM objects of the collection's
-single WOM table ``plugins/module_utils/_bigip/wom.py`` (paths, kinds, property names, defaults
-are imported from there, never copied)."""
+"""``wom`` types: iSession profiles (14.1.2.1 capture) and the WOM objects of the simulator's OWN
+WOM table below, written from ``docs/wom-shapes.md`` (never imported from the collection's
+``plugins/module_utils/_bigip/wom.py``). ``test_wom_table.py`` compares the two tables and fails on
+any difference, so a wrong path, kind, property name or default in either one is caught."""
 from __future__ import annotations
+
+from collections import namedtuple
 
 from engine import MISSING, ApiError, Ctx, Prop, TypeDef, config_error, key_of
 from schema import builtins, enum, flag, full_path, integer, ip_address, netmask, text
 
-from plugins.module_utils._bigip import wom
+Shape = namedtuple("Shape", "name path kind singleton props defaults")
+"""One WOM REST object type as docs/wom-shapes.md describes it.
 
-ISESSION = wom.ISESSION_PROFILE_PATH
+name       the row's name in docs/wom-shapes.md (and in the collection's table)
+props      every REST property name a client may send (the doc's "REST properties" column)
+defaults   REST property -> value the device fills in (the doc's "defaults" column)"""
+
+LOCAL_ENDPOINT = Shape(
+    "LOCAL_ENDPOINT", "/mgmt/tm/wom/local-endpoint", "tm:wom:local-endpoint:local-endpointstate", True,
+    ("ip", "serverSsl", "tunnelPort", "createIsessionVirtual", "snat", "allowNat", "ipEncapType", "enabled",
+     "disabled"),
+    {"serverSsl": "none", "tunnelPort": 443, "createIsessionVirtual": "no", "snat": "none", "allowNat": "disabled",
+     "ipEncapType": "none", "enabled": True})
+REMOTE_ENDPOINT = Shape(
+    "REMOTE_ENDPOINT", "/mgmt/tm/wom/remote-endpoint", "tm:wom:remote-endpoint:remote-endpointstate", False,
+    ("ip", "serverSsl", "tunnelPort", "tunnelEncrypt", "routing", "behindNat", "snat", "source", "description",
+     "enabled", "disabled"),
+    {"serverSsl": "none", "tunnelPort": 443, "tunnelEncrypt": "disabled", "routing": "disabled",
+     "behindNat": "disabled", "snat": "none", "source": "manual", "enabled": True})
+ADVERTISED_ROUTE = Shape(
+    "ADVERTISED_ROUTE", "/mgmt/tm/wom/advertised-route", "tm:wom:advertised-route:advertised-routestate", False,
+    ("dest", "netmask", "label", "enabled", "disabled"),
+    {"label": "", "enabled": True})
+ENDPOINT_DISCOVERY = Shape(
+    "ENDPOINT_DISCOVERY", "/mgmt/tm/wom/endpoint-discovery", "tm:wom:endpoint-discovery:endpoint-discoverystate",
+    True, ("mode", "allowRemoteDiscovery", "discoverRemote", "autoInclude"),
+    {"mode": "enabled", "allowRemoteDiscovery": "enabled", "discoverRemote": "enabled", "autoInclude": "enabled"})
+SERVER_DISCOVERY = Shape(
+    "SERVER_DISCOVERY", "/mgmt/tm/wom/server-discovery", "tm:wom:server-discovery:server-discoverystate", True,
+    ("mode", "autoSave", "filterMode", "maxServerCount", "rttThreshold", "subnetFilter", "idleTimeLimit",
+     "ipTtlLimit", "minIdleTime", "minPrefixLengthIpv4", "minPrefixLengthIpv6"),
+    {"autoSave": "enabled", "filterMode": "exclude", "idleTimeLimit": 0, "ipTtlLimit": 5, "maxServerCount": 50,
+     "minIdleTime": 0, "minPrefixLengthIpv4": 32, "minPrefixLengthIpv6": 128, "mode": "enabled", "rttThreshold": 10})
+SHAPES = (LOCAL_ENDPOINT, REMOTE_ENDPOINT, ADVERTISED_ROUTE, ENDPOINT_DISCOVERY, SERVER_DISCOVERY)
+
+ISESSION = "/mgmt/tm/wom/profile/isession"
 SERVER_SSL = "/mgmt/tm/ltm/profile/server-ssl"
 SELF = "/mgmt/tm/net/self"
-REMOTE_ENDPOINT = wom.REMOTE_ENDPOINT
 ON_OFF = enum("enabled", "disabled")
 CODECS = ("deflate", "lzo", "bzip2", "null")
-# Value checks of WOM REST properties, by REST name. Properties of wom.py not listed here are
+# Value checks of WOM REST properties, by REST name. Properties of the table not listed here are
 # checked by the type of their default (enabled/disabled -> that enum, int -> 0..65535, str -> text).
 WOM_CHECKS = {
     "ip": ip_address,
@@ -76,9 +111,9 @@ def _check_for(rest_name: str, default):
     return text
 
 
-def shape_type(shape: wom.WomShape, validate=None) -> TypeDef:
-    """A TypeDef built from one row of the WOM table."""
-    names = list(dict.fromkeys(list(shape.props.values()) + list(shape.defaults)))
+def shape_type(shape: Shape, validate=None, after_write=None) -> TypeDef:
+    """A TypeDef built from one row of the simulator's WOM table."""
+    names = list(dict.fromkeys(list(shape.props) + list(shape.defaults)))
     props = {}
     for name in names:
         default = shape.defaults.get(name, MISSING)
@@ -88,7 +123,8 @@ def shape_type(shape: wom.WomShape, validate=None) -> TypeDef:
         props["description"] = Prop(check=text)
     singleton_builtin = [{"name": shape.path, **shape.defaults}] if shape.singleton else []
     return TypeDef(path=shape.path, display=shape.path.rsplit("/", 1)[1].replace("-", " "), props=props,
-                   singleton=shape.singleton, kind=shape.kind, builtins=singleton_builtin, validate=validate)
+                   singleton=shape.singleton, kind=shape.kind, builtins=singleton_builtin, validate=validate,
+                   after_write=after_write)
 
 
 def _server_ssl_exists(ctx: Ctx, obj: dict, what: str) -> None:
@@ -107,6 +143,34 @@ def _local_validate(ctx: Ctx, obj: dict, old) -> None:
     self_ips = [s["address"].split("/")[0] for s in ctx.objects(SELF)]
     if address not in self_ips:
         raise config_error(f"The local endpoint IP address ({address}) is not a self IP address of this system.")
+
+
+ISESSION_VIRTUAL = "isession-virtual"
+VIRTUAL = "/mgmt/tm/ltm/virtual"
+
+
+def isession_virtual_body(local: dict) -> dict:
+    """The virtual server the device creates for "Create or Update iSession Virtual Server" (all inferred, README):
+    ``/Common/isession-virtual`` on the local endpoint IP and tunnel port, TCP, the base iSession profile and the
+    WAN-optimized TCP profile, plus the endpoint's server SSL profile on the server side."""
+    profiles = [{"name": "/Common/isession", "context": "all"}, {"name": "/Common/tcp-wan-optimized", "context": "all"}]
+    if local.get("serverSsl") not in (None, "none"):
+        profiles.append({"name": local["serverSsl"], "context": "serverside"})
+    return {"destination": f"/Common/{local['ip']}:{local.get('tunnelPort', 443)}", "ipProtocol": "tcp",
+            "description": "iSession virtual server of the local endpoint", "profiles": profiles}
+
+
+def _local_written(ctx: Ctx, obj: dict) -> None:
+    """``createIsessionVirtual: yes`` with an IP creates (or updates) the iSession virtual server."""
+    if obj.get("createIsessionVirtual") != "yes" or not obj.get("ip"):
+        return
+    body = isession_virtual_body(obj)
+    existing = ctx.find(VIRTUAL, f"/Common/{ISESSION_VIRTUAL}")
+    typedef = ctx.store.types[VIRTUAL]
+    if existing is None:
+        ctx.create(VIRTUAL, dict(body, name=ISESSION_VIRTUAL, partition="Common"))
+    else:
+        ctx.store.update(typedef, existing, body, replace=False, parent=None)
 
 
 def _remote_validate(ctx: Ctx, obj: dict, old) -> None:
@@ -131,11 +195,11 @@ def _route_validate(ctx: Ctx, obj: dict, old) -> None:
 def types() -> list[TypeDef]:
     return [
         isession(),
-        shape_type(wom.SERVER_DISCOVERY),
-        shape_type(wom.ENDPOINT_DISCOVERY),
-        shape_type(wom.LOCAL_ENDPOINT, _local_validate),
-        shape_type(wom.REMOTE_ENDPOINT, _remote_validate),
-        shape_type(wom.ADVERTISED_ROUTE, _route_validate),
+        shape_type(SERVER_DISCOVERY),
+        shape_type(ENDPOINT_DISCOVERY),
+        shape_type(LOCAL_ENDPOINT, _local_validate, _local_written),
+        shape_type(REMOTE_ENDPOINT, _remote_validate),
+        shape_type(ADVERTISED_ROUTE, _route_validate),
     ]
 
 
@@ -148,27 +212,26 @@ def discover_remote_endpoint(ctx: Ctx, body: dict) -> dict:
         ip_address(address)
     except ValueError:
         raise ApiError(400, f"discover needs a valid address, got {address!r}", 1) from None
-    discovery = ctx.find(wom.ENDPOINT_DISCOVERY.path, wom.ENDPOINT_DISCOVERY.path) or {}
-    mode_prop, remote_prop = wom.ENDPOINT_DISCOVERY.props["mode"], wom.ENDPOINT_DISCOVERY.props["discover_remote"]
-    if discovery.get(mode_prop) != "enabled" or discovery.get(remote_prop) != "enabled":
+    discovery = ctx.find(ENDPOINT_DISCOVERY.path, ENDPOINT_DISCOVERY.path) or {}
+    if discovery.get("mode") != "enabled" or discovery.get("discoverRemote") != "enabled":
         raise ApiError(409, "dynamic discovery of remote endpoints is disabled on this device", 1)
-    local = ctx.find(wom.LOCAL_ENDPOINT.path, wom.LOCAL_ENDPOINT.path) or {}
-    if not local.get(wom.LOCAL_ENDPOINT.props["address"]):
+    local = ctx.find(LOCAL_ENDPOINT.path, LOCAL_ENDPOINT.path) or {}
+    if not local.get("ip"):
         raise ApiError(409, "the local endpoint has no IP address; nothing can be discovered", 1)
     name = body.get("name", address)
     existing = ctx.find(REMOTE_ENDPOINT.path, f"/Common/{name}")
     if existing is not None:
         return existing
-    obj = ctx.create(REMOTE_ENDPOINT.path, {"name": name, "partition": "Common", REMOTE_ENDPOINT.props["address"]: address})
-    obj[REMOTE_ENDPOINT.props["source"]] = "discovered"
-    obj[REMOTE_ENDPOINT.props["routing"]] = "disabled"
+    obj = ctx.create(REMOTE_ENDPOINT.path, {"name": name, "partition": "Common", "ip": address})
+    obj["source"] = "discovered"
+    obj["routing"] = "disabled"
     ctx.touch(obj)
     return obj
 
 
 def revert_discovered_routing(ctx: Ctx) -> list[str]:
     """After a reboot/upgrade, discovered remote endpoints come back with routing disabled."""
-    source, routing = REMOTE_ENDPOINT.props["source"], REMOTE_ENDPOINT.props["routing"]
+    source, routing = "source", "routing"
     reverted = []
     for obj in ctx.objects(REMOTE_ENDPOINT.path):
         if obj.get(source) == "discovered" and obj.get(routing) != "disabled":

@@ -18,6 +18,7 @@ import (
 //	POST /sim/admin/reset                 rebuild the initial lab inventory (sessions are dropped)
 //	POST /sim/admin/faults/migration      {"fault": "VMotionLinkDown", "at_progress": 50, "count": 1, "message": ""}
 //	POST /sim/admin/faults/slow           {"extra_seconds": 60, "count": 1}   (modelled seconds)
+//	POST /sim/admin/faults/panic          {"method": "RetrievePropertiesEx", "count": 1}: the handler panics
 //	POST /sim/admin/sessions/expire       expire every current session now
 //	POST /sim/admin/link                  {"wan_mbps": 45, "wan_rtt_ms": 100} (also lan_mbps, lan_rtt_ms)
 //	GET  /sim/admin/wan-model?data_mbit=8589.9&mbps=45&rtt_ms=100   modelled seconds per path (calculator)
@@ -72,6 +73,17 @@ func (s *server) admin(rw http.ResponseWriter, r *http.Request) {
 				return err
 			}
 			return s.world().faults.addSlow(spec.slowSpec, spec.Count)
+		})
+	case "POST faults/panic":
+		var spec struct {
+			Method string `json:"method"`
+			Count  int    `json:"count"`
+		}
+		s.withBody(rw, r, &spec, func() error {
+			if err := checkCount(spec.Count); err != nil {
+				return err
+			}
+			return s.world().faults.addPanic(spec.Method, spec.Count)
 		})
 	case "POST sessions/expire":
 		writeJSON(rw, http.StatusOK, map[string]int{"expired": s.sessions.expireAll()})

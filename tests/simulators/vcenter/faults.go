@@ -48,6 +48,33 @@ type faultBox struct {
 	mu   sync.Mutex
 	fail []failSpec
 	slow []slowSpec
+	// panics counts SOAP calls, by method name, whose handler is made to panic (the panic guard
+	// of fetch.go must answer a SystemError fault and keep serving).
+	panics map[string]int
+}
+
+func (b *faultBox) addPanic(method string, count int) error {
+	if method == "" {
+		return fmt.Errorf("method is required")
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.panics == nil {
+		b.panics = map[string]int{}
+	}
+	b.panics[method] += count
+	return nil
+}
+
+// takePanic consumes one armed panic for method.
+func (b *faultBox) takePanic(method string) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.panics[method] == 0 {
+		return false
+	}
+	b.panics[method]--
+	return true
 }
 
 type failSpec struct {
@@ -120,5 +147,9 @@ func (b *faultBox) arm(m *migration) {
 func (b *faultBox) pending() map[string]int {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return map[string]int{"migration_failures": len(b.fail), "slow_tasks": len(b.slow)}
+	n := 0
+	for _, c := range b.panics {
+		n += c
+	}
+	return map[string]int{"migration_failures": len(b.fail), "slow_tasks": len(b.slow), "handler_panics": n}
 }

@@ -155,6 +155,10 @@ class VcenterSim:
         """The next ``count`` migrations take ``extra_seconds`` more (modelled seconds)."""
         return self._admin("POST", "faults/slow", {"extra_seconds": extra_seconds, "count": count})
 
+    def panic_handler(self, method: str, count: int = 1) -> dict:
+        """The next ``count`` SOAP calls of ``method`` panic in their handler (answered as a SystemError fault)."""
+        return self._admin("POST", "faults/panic", {"method": method, "count": count})
+
     def expire_sessions(self) -> int:
         """Expire every current session: its next call gets NotAuthenticated."""
         return self._admin("POST", "sessions/expire")["expired"]

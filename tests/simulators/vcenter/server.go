@@ -63,6 +63,7 @@ func newWorld(cfg *config, hostPort string) (*world, error) {
 		}
 	}
 	w.sdk = w.sdkHandler(hostPort)
+	wrapPropertyCollector()
 	w.wrapVMs()
 	return w, nil
 }
@@ -202,6 +203,13 @@ func (s *server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		}
 		w.wrapVMs()
 		rw = s.sessions.watch(rw)
+		guardPanics(rw, method, func(rw http.ResponseWriter) {
+			if w.faults.takePanic(method) {
+				panic(fmt.Sprintf("injected handler panic in %s", method))
+			}
+			w.sdk.ServeHTTP(rw, r)
+		})
+		return
 	}
 	w.sdk.ServeHTTP(rw, r)
 }

@@ -34,7 +34,7 @@ def test_check_mode_saves_nothing(bigip_sim):
 
 
 def test_device_error_is_reported_with_its_message(bigip_sim):
-    bigip_sim.fault("mcpd", 1)
+    bigip_sim.fault("mcpd", 2)  # the first write's HA state read (cm device, _bigip/ha.py), then the save itself
     result = run(bigip_sim, "bigip_config_save", {"retries": 0})
     assert result["failed"] is True
     assert "POST running configuration failed with HTTP 500" in result["msg"]

@@ -69,6 +69,11 @@ def test_wom_subset(bigip_sim):
     assert facts["advertised_routes"] == [{"name": "vlan_1057", "full_path": "/Common/vlan_1057", "subnet": "10.133.57.0",
                                            "netmask": "255.255.255.0", "label": "", "enabled": True}]
     assert facts["discovery"] == {"mode": True, "allow_remote_discovery": True, "discover_remote": True, "auto_include": True}
+    # the local endpoint asked for its iSession virtual server: the device created it
+    assert facts["isession_virtual"] == {
+        "name": "isession-virtual", "full_path": "/Common/isession-virtual", "destination": "/Common/10.133.57.236:443", "enabled": True,
+        "profiles": [{"name": "/Common/isession", "context": "all"}, {"name": "/Common/tcp-wan-optimized", "context": "all"},
+                     {"name": "/Common/serverssl", "context": "serverside"}]}
 
 
 def test_isession_subset(bigip_sim):
@@ -118,7 +123,7 @@ def test_all_is_the_default_reads_only_and_never_changes(bigip_sim):
     gtm_lab(bigip_sim)
     log = Log(bigip_sim)
     result = info(bigip_sim, check_mode=True)
-    assert set(result) == {"changed", "wom", "isession", "gtm", "ltm", "system"} and result["changed"] is False
+    assert set(result) == {"changed", "wom", "isession", "gtm", "ltm", "system", "availability"} and result["changed"] is False
     log.assert_no_writes()
     assert {method for method, _path in log.calls()} == {"GET"}
 
@@ -127,6 +132,37 @@ def test_a_subset_reads_only_its_own_paths(bigip_sim):
     log = Log(bigip_sim)
     info(bigip_sim, "system")
     assert sorted(path for _method, path in log.calls()) == ["/mgmt/tm/sys/provision", "/mgmt/tm/sys/version"]
+
+
+def test_availability_subset_follows_the_device_statistics(bigip_sim):
+    wom_lab(bigip_sim)
+    gtm_lab(bigip_sim)
+    ltm_lab(bigip_sim)
+    log = Log(bigip_sim)
+    facts = info(bigip_sim, "availability")["availability"]
+    assert {path for _method, path in log.calls()} == {
+        "/mgmt/tm/cm/device", "/mgmt/tm/gtm/pool/a/stats", "/mgmt/tm/gtm/pool/a/~Common~Local_pool/members/stats",
+        "/mgmt/tm/gtm/pool/a/~Common~Remote_pool/members/stats", "/mgmt/tm/gtm/wideip/a/stats", "/mgmt/tm/ltm/pool/stats",
+        "/mgmt/tm/ltm/pool/~Common~vmhttp_pool/members/stats", "/mgmt/tm/wom/remote-endpoint/stats"}
+    assert facts["failover_state"] == "active"
+    pools = {p["name"]: p for p in facts["gtm_pools"]}
+    assert (pools["Remote_pool"]["availability"], pools["Remote_pool"]["enabled"]) == ("offline", False)  # disabled until cut-over
+    assert [(m["full_path"], m["availability"], m["enabled"]) for m in pools["Remote_pool"]["members"]] == [
+        ("/Common/Remote-BIG-IP:vmhttp_vs", "available", True)]
+    assert (pools["Local_pool"]["availability"], pools["Local_pool"]["enabled"]) == ("available", True)
+    assert [(w["full_path"], w["availability"]) for w in facts["wide_ips"]] == [("/Common/vmhttp.siterequest.com", "available")]
+    ltm, = facts["ltm_pools"]
+    assert ltm["availability"] == "available" and {m["name"]: m["availability"] for m in ltm["members"]} == {
+        "10.133.39.11:80": "available", "10.133.40.51:80": "available"}
+    assert [(r["address"], r["availability"]) for r in facts["remote_endpoints"]] == [("10.133.58.236", "available")]
+
+    bigip_sim.set_health("10.133.40.51", False)  # the other site's application virtual goes down
+    bigip_sim.set_failover("standby")
+    facts = info(bigip_sim, "availability")["availability"]
+    pools = {p["name"]: p for p in facts["gtm_pools"]}
+    assert pools["Remote_pool"]["members"][0]["availability"] == "offline"
+    assert {m["name"]: m["availability"] for m in facts["ltm_pools"][0]["members"]}["10.133.40.51:80"] == "offline"
+    assert facts["failover_state"] == "standby"
 
 
 def test_unknown_subset_is_refused(bigip_sim):
