@@ -12,18 +12,29 @@
 * writes refused in check mode (the guard is here, not in each module);
 * transactions (``X-F5-REST-Coordination-Id``);
 * typed errors carrying HTTP status, BIG-IP's code/message, method and path.
+
+Everything above runs the same on both connection paths; below ONE raw-send seam
+(``transport.send(method, path, body, headers) -> RawReply``) the bytes travel either
+
+* directly (``RequestsTransport``: the explicit ``server``/``user``/``password`` options,
+  ``module_defaults``, ``F5_*`` environment; one login per module run), or
+* through the play's persistent connection (``_transport.HttpApiTransport``: an inventory host
+  with ``ansible_connection: ansible.netcommon.httpapi`` and ``ansible_network_os:
+  longdistance.vmotion.bigip``); the token then outlives the module run and the connection
+  deletes it when the play ends, so a play logs in once per device.
 """
 
 from __future__ import annotations
 
 import contextlib
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from ansible.module_utils.basic import env_fallback
 
-from .._errors import ApiError, AuthError, CheckModeWriteError, NotFoundError, TransportError
+from .._errors import ApiError, AuthError, CheckModeWriteError, NotFoundError, TransportError, ValidationError
 from .._module import Connection
 from .._retry import RetryPolicy
+from ._transport import HttpApiTransport, RequestsTransport
 
 try:
     import requests
@@ -39,11 +50,13 @@ LOGIN_PATH = "/mgmt/shared/authn/login"
 TOKEN_PATH = "/mgmt/shared/authz/tokens/"
 TRANSACTION_PATH = "/mgmt/tm/transaction"
 
+# server/user/password are required unless the task runs over the host's persistent connection
+# (checked in _open: the httpapi connection carries ansible_host/ansible_user/ansible_password).
 ARGUMENT_SPEC = dict(
-    server=dict(type="str", required=True, fallback=(env_fallback, ["F5_SERVER"])),
+    server=dict(type="str", fallback=(env_fallback, ["F5_SERVER"])),
     server_port=dict(type="int", default=443, fallback=(env_fallback, ["F5_SERVER_PORT"])),
-    user=dict(type="str", required=True, fallback=(env_fallback, ["F5_USER"])),
-    password=dict(type="str", required=True, no_log=True, fallback=(env_fallback, ["F5_PASSWORD"])),
+    user=dict(type="str", fallback=(env_fallback, ["F5_USER"])),
+    password=dict(type="str", no_log=True, fallback=(env_fallback, ["F5_PASSWORD"])),
     validate_certs=dict(type="bool", default=True, fallback=(env_fallback, ["F5_VALIDATE_CERTS"])),
     ca_path=dict(type="path", fallback=(env_fallback, ["F5_CA_PATH"])),
     auth_provider=dict(type="str", default="tmos", fallback=(env_fallback, ["F5_AUTH_PROVIDER"])),
@@ -73,12 +86,17 @@ class BigIpClient:
     """A session with one BIG-IP for the length of one module run."""
 
     def __init__(self, server, user, password, server_port=443, validate_certs=True, ca_path=None, auth_provider="tmos",
-                 timeout=30, retries=3, check_mode=False, warn=None, session=None, retry_policy=None):
-        if not HAS_REQUESTS:
-            raise TransportError("The Python 'requests' library is required to talk to BIG-IP %s" % server)
-        host = "[%s]" % server if ":" in server and not server.startswith("[") else server
+                 timeout=30, retries=3, check_mode=False, warn=None, session=None, retry_policy=None, transport=None):
+        """``transport``: where requests go (default: direct HTTPS with ``requests``); a transport that
+        ``keeps_token`` (the persistent connection) hands over the play's token and keeps the new one."""
+        if transport is None:
+            if not HAS_REQUESTS:
+                raise TransportError("The Python 'requests' library is required to talk to BIG-IP %s" % server)
+            # ``verify`` is passed on every request: a session-level one loses to REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE.
+            transport = RequestsTransport(server, server_port, verify=(ca_path or True) if validate_certs else False,
+                                          timeout=timeout, session=session or requests.Session())
+        self.transport = transport
         self.server = server
-        self.base_url = "https://%s:%s" % (host, server_port)
         self.user = user
         self._password = password
         self.auth_provider = auth_provider
@@ -86,11 +104,7 @@ class BigIpClient:
         self.check_mode = check_mode
         self.warn = warn or (lambda msg: None)
         self.retry_policy = retry_policy or RetryPolicy(attempts=retries + 1, deadline=max(timeout, 1) * (retries + 1))
-        self.session = session or requests.Session()
-        # Passed on every request: a session-level ``verify`` loses to REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE.
-        self.verify = (ca_path or True) if validate_certs else False
-        self.session.headers.update({"Content-Type": "application/json"})
-        self.token = None
+        self.token = transport.token if transport.keeps_token else None
         self._transaction = None
 
     # -- lifecycle -----------------------------------------------------------------------------
@@ -109,19 +123,21 @@ class BigIpClient:
             raise AuthError("BIG-IP %s refused the login of user %s: %s" % (self.server, self.user, exc.api_message or exc.msg),
                             status=exc.status, code=exc.code, api_message=exc.api_message, method="POST", path=LOGIN_PATH) from None
         self.token = reply["token"]["token"]
-        self.session.headers["X-F5-Auth-Token"] = self.token
+        if self.transport.keeps_token:
+            self.transport.token = self.token
 
     def close(self):
-        """Delete the token (logout); never raises, the module's own outcome matters more."""
+        """Delete the token (logout); never raises, the module's own outcome matters more.
+
+        Over the persistent connection the token stays for the next task; the connection deletes
+        it when the play ends (``plugins/httpapi/bigip.py``)."""
         token, self.token = self.token, None
-        self.session.headers.pop("X-F5-Auth-Token", None)
-        if token:
+        if token and not self.transport.keeps_token:
             try:
-                self.session.delete(self.base_url + TOKEN_PATH + token, timeout=self.timeout, verify=self.verify,
-                                    headers={"X-F5-Auth-Token": token})
-            except requests.RequestException as exc:
-                self.warn("Could not delete the login token on BIG-IP %s: %s" % (self.server, exc))
-        self.session.close()
+                self.transport.send("DELETE", TOKEN_PATH + token, None, {"X-F5-Auth-Token": token})
+            except TransportError as exc:
+                self.warn("Could not delete the login token on BIG-IP %s: %s" % (self.server, exc.msg))
+        self.transport.close()
 
     # -- requests ------------------------------------------------------------------------------
 
@@ -202,19 +218,18 @@ class BigIpClient:
         except AuthError:
             # The token expired or was revoked: log in again once and replay once.
             self.token = None
-            self.session.headers.pop("X-F5-Auth-Token", None)
             self.login()
             return self._send(method, path, body, params, what=what)
 
     def _send(self, method, path, body=None, params=None, what=None):
-        headers = {}
+        headers = {"Content-Type": "application/json"}
+        if self.token:
+            headers["X-F5-Auth-Token"] = self.token
         if self._transaction is not None and method in WRITE_METHODS and not path.startswith(TRANSACTION_PATH):
             headers["X-F5-REST-Coordination-Id"] = str(self._transaction)
-        try:
-            response = self.session.request(method, self.base_url + path, json=body, params=params, timeout=self.timeout,
-                                            verify=self.verify, headers=headers)
-        except requests.RequestException as exc:
-            raise TransportError("BIG-IP %s: %s %s could not be sent: %s" % (self.server, method, path, exc), method=method, path=path) from None
+        if params:
+            path = "%s?%s" % (path, urlencode(params))
+        response = self.transport.send(method, path, body, headers)  # the raw-send seam
         if 200 <= response.status_code < 300:
             return response.json() if response.content else None
         raise _api_error(self.server, method, path, response, what)
@@ -242,14 +257,31 @@ def _is_retryable(exc):
     return False
 
 
+def _connection_values(module):
+    """The client's arguments: the explicit options, or what the host's persistent connection knows."""
+    params = module.params
+    values = dict(server=params["server"], server_port=params["server_port"], user=params["user"], password=params["password"],
+                  validate_certs=params["validate_certs"], ca_path=params["ca_path"], auth_provider=params["auth_provider"],
+                  timeout=params["timeout"], retries=params["retries"])
+    socket_path = getattr(module, "_socket_path", None)
+    if params["server"] is None and socket_path:
+        transport = HttpApiTransport(socket_path)
+        device = transport.device()
+        values.update(server=device["host"], user=device["user"], password=device["password"],
+                      auth_provider=device["auth_provider"], transport=transport)
+    missing = [name for name in ("server", "user", "password") if not values[name]]
+    if missing:
+        raise ValidationError(
+            "BIG-IP connection: %s not given. Run the task on an inventory host with ansible_connection: "
+            "ansible.netcommon.httpapi and ansible_network_os: longdistance.vmotion.bigip (ansible_host, ansible_user, "
+            "ansible_password), or give the options server, user and password (or F5_SERVER, F5_USER, F5_PASSWORD)"
+            % ", ".join(missing))
+    return values
+
+
 @contextlib.contextmanager
 def _open(module):
-    params = module.params
-    client = BigIpClient(
-        server=params["server"], server_port=params["server_port"], user=params["user"], password=params["password"],
-        validate_certs=params["validate_certs"], ca_path=params["ca_path"], auth_provider=params["auth_provider"],
-        timeout=params["timeout"], retries=params["retries"], check_mode=module.check_mode, warn=module.warn,
-    )
+    client = BigIpClient(check_mode=module.check_mode, warn=module.warn, **_connection_values(module))
     try:
         yield client
     finally:
