@@ -95,6 +95,10 @@ class HttpApi(HttpApiBase):
         """One request: ``[status, headers, body text, reason]`` whatever the status."""
         return self._send(method, path, data, headers)
 
+    def send_request(self, data, **message_kwargs):
+        """HttpApiBase's generic entry: ``message_kwargs`` ``path``, ``method`` (GET), ``headers``."""
+        return self._send(message_kwargs.get("method", "GET"), message_kwargs["path"], data, message_kwargs.get("headers"))
+
     # -- internals --------------------------------------------------------------------------------
 
     def _host(self):
