@@ -5,7 +5,8 @@ from __future__ import annotations
 
 DOCUMENTATION = """
 name: bigip
-author: longdistance.vmotion contributors
+author:
+  - longdistance.vmotion contributors (!UNKNOWN)
 short_description: BIG-IP iControl REST over a persistent ansible.netcommon.httpapi connection
 description:
   - Keeps one iControl REST session per BIG-IP for the whole play. The collection's C(bigip_*)
@@ -13,7 +14,7 @@ description:
     reuses the token, and the token is deleted when the play ends.
   - The connection only carries bytes and remembers the token. The login request, the one
     re-login on an expired token (HTTP 401), retries with backoff and the check-mode write guard
-    run in the modules' client, exactly as with the explicit O(server)/O(user)/O(password) options.
+    run in the modules' client, exactly as with the modules' explicit C(server), C(user), C(password) options.
   - "Inventory: C(ansible_connection: ansible.netcommon.httpapi), C(ansible_network_os: longdistance.vmotion.bigip),
     C(ansible_host), C(ansible_user), C(ansible_password), C(ansible_httpapi_port) (443),
     C(ansible_httpapi_use_ssl: true) (iControl REST is HTTPS only), C(ansible_httpapi_validate_certs),
