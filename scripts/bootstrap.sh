@@ -4,8 +4,10 @@
 #   2. .venv from requirements-test.txt, reinstalled only when the requirements change.
 #   3. .venv/collections/ansible_collections/longdistance/vmotion -> the repository.
 #   4. ansible-test's pip bootstrap seeded in ~/.ansible/test/cache (its usual download host is unreachable).
-#   5. the awx.awx collection (playbooks/controller_setup.yml; ansible-lint resolves its module_defaults
-#      group) into .venv/collections, taken from the `ansible` package on PyPI (Galaxy is unreachable).
+#   5. the collections taken from the `ansible` package on PyPI (Galaxy is unreachable) into .venv/collections:
+#      ansible.netcommon (the httpapi connection of the BIG-IP hosts, galaxy.yml dependency) with the
+#      ansible.utils it needs, and awx.awx (playbooks/controller_setup.yml; ansible-lint resolves its
+#      module_defaults group).
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -15,7 +17,8 @@ APT_PACKAGES=(golang-go golang-github-vmware-govmomi-dev shellcheck)
 PIP_BOOTSTRAP_VERSION=24.2
 ANSIBLE_TEST_CACHE="$HOME/.ansible/test/cache"
 REQUIREMENTS_STAMP="$VENV/.requirements.sha256"
-AWX_SOURCE=ansible==12.3.0  # carries awx.awx 24.6.1
+COLLECTIONS_SOURCE=ansible==12.3.0  # carries ansible.netcommon, ansible.utils and awx.awx 24.6.1
+BUNDLED_COLLECTIONS=(ansible/netcommon ansible/utils awx/awx)
 
 as_root() {
     if [ "$(id -u)" -eq 0 ]; then
@@ -101,31 +104,36 @@ seed_ansible_test() {
     cmp -s "$ROOT/scripts/$script" "$ANSIBLE_TEST_CACHE/$script" || cp "$ROOT/scripts/$script" "$ANSIBLE_TEST_CACHE/$script"
 }
 
-install_awx_collection() {
-    local stamp="$COLLECTIONS_DIR/.awx.awx-from"
-    [ "$(cat "$stamp" 2>/dev/null)" = "$AWX_SOURCE" ] && return
-    log "installing awx.awx from $AWX_SOURCE into $COLLECTIONS_DIR"
-    local download
+install_bundled_collections() {
+    local stamp="$COLLECTIONS_DIR/.bundled-from"
+    local want="$COLLECTIONS_SOURCE ${BUNDLED_COLLECTIONS[*]}"
+    [ "$(cat "$stamp" 2>/dev/null)" = "$want" ] && return
+    log "installing ${BUNDLED_COLLECTIONS[*]} from $COLLECTIONS_SOURCE into $COLLECTIONS_DIR"
+    local download name
     download="$(mktemp -d)"
-    "$VENV/bin/pip" download -q "$AWX_SOURCE" --no-deps --only-binary :all: -d "$download"
-    rm -rf "$COLLECTIONS_DIR/ansible_collections/awx"
-    "$VENV/bin/python" - "$download"/*.whl "$COLLECTIONS_DIR" <<'EOF'
+    "$VENV/bin/pip" download -q "$COLLECTIONS_SOURCE" --no-deps --only-binary :all: -d "$download"
+    for name in "${BUNDLED_COLLECTIONS[@]}"; do
+        rm -rf "${COLLECTIONS_DIR:?}/ansible_collections/$name"
+    done
+    "$VENV/bin/python" - "$download"/*.whl "$COLLECTIONS_DIR" "${BUNDLED_COLLECTIONS[@]}" <<'EOF'
 import sys
 import zipfile
 
-wheel, destination = sys.argv[1:]
+wheel, destination, *names = sys.argv[1:]
 with zipfile.ZipFile(wheel) as archive:
-    members = [name for name in archive.namelist() if name.startswith("ansible_collections/awx/awx/")]
-    if not members:
-        sys.exit(f"{wheel} has no ansible_collections/awx/awx")
-    archive.extractall(destination, members)
+    for name in names:
+        members = [member for member in archive.namelist() if member.startswith(f"ansible_collections/{name}/")]
+        if not members:
+            sys.exit(f"{wheel} has no ansible_collections/{name}")
+        archive.extractall(destination, members)
 EOF
     rm -rf "$download"
-    echo "$AWX_SOURCE" >"$stamp"
+    rm -f "$COLLECTIONS_DIR/.awx.awx-from"
+    echo "$want" >"$stamp"
 }
 
 install_debs
 install_venv
 link_collection
 seed_ansible_test
-install_awx_collection
+install_bundled_collections

@@ -13,8 +13,13 @@ options:
     description:
       - The BIG-IP host name or management IP address.
       - If the value is not specified, the value of the E(F5_SERVER) environment variable is used.
+      - Leave O(server), O(user) and O(password) out when the task runs on a BIG-IP inventory host
+        with C(ansible_connection=ansible.netcommon.httpapi) and C(ansible_network_os=longdistance.vmotion.bigip);
+        the host's C(ansible_host), C(ansible_user), C(ansible_password), C(ansible_httpapi_port),
+        C(ansible_httpapi_validate_certs) and C(ansible_httpapi_ca_path) are used then. When O(server) is given, it
+        wins and the options of this fragment are used instead.
+      - Required (directly or from the environment) when the task does not run over that connection.
     type: str
-    required: true
   server_port:
     description:
       - The BIG-IP management (iControl REST) port.
@@ -25,14 +30,14 @@ options:
     description:
       - The user name to log in with (token authentication).
       - If the value is not specified, the value of the E(F5_USER) environment variable is used.
+      - Required with O(server).
     type: str
-    required: true
   password:
     description:
       - The password of O(user).
       - If the value is not specified, the value of the E(F5_PASSWORD) environment variable is used.
+      - Required with O(server).
     type: str
-    required: true
   validate_certs:
     description:
       - Whether to verify the BIG-IP's TLS certificate. Only set to V(false) on personally controlled lab devices.
@@ -77,10 +82,14 @@ options:
         bounds them.
     type: int
 notes:
-  - One token login per task; the token is deleted when the task ends, even when it fails.
-    An expired token is renewed once per call. When a login's answer was lost, the token the
-    device may have created for it is looked up and deleted after the next successful login
-    (tokens of the same user, from the same address, issued in that interval); if that lookup
-    fails the token expires by itself after its timeout (1200 s by default).
+  - Over the persistent connection (C(ansible.netcommon.httpapi), httpapi plugin
+    C(longdistance.vmotion.bigip)) the play logs in once per BIG-IP and the token is deleted when
+    the play ends. With the explicit options, one token login per task; the token is deleted when
+    the task ends, even when it fails. Either way an expired token is renewed once per call, and
+    retries and the check-mode write guard are the same code.
+  - When a login's answer was lost, the token the device may have created for it is looked up and
+    deleted after the next successful login (tokens of the same user, from the same address,
+    issued in that interval); if that lookup fails the token expires by itself after its timeout
+    (1200 s by default).
   - In check mode the modules read from the device but never send a write.
 """

@@ -20,23 +20,31 @@ for every call the same way (login, reads, writes, transaction open and commit, 
 * transactions (``X-F5-REST-Coordination-Id``);
 * typed errors carrying HTTP status, BIG-IP's code/message, method and path.
 
-Below the seam: ``RequestsTransport`` (HTTPS with requests). Another transport only has to
-provide ``send()`` and ``close()`` with the same contract.
+Everything above runs the same on both connection paths; below ONE raw-send seam
+(``transport.send(method, path, body, params, headers) -> Reply``, ``_transport.py``) the bytes
+travel either
+
+* directly (``RequestsTransport``: the explicit ``server``/``user``/``password`` options,
+  ``module_defaults``, ``F5_*`` environment; one login per module run), or
+* through the play's persistent connection (``HttpApiTransport``: an inventory host with
+  ``ansible_connection: ansible.netcommon.httpapi`` and ``ansible_network_os:
+  longdistance.vmotion.bigip``); the token then outlives the module run and the connection
+  deletes it when the play ends, so a play logs in once per device.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
-from collections import namedtuple
 from urllib.parse import quote
 
 from ansible.module_utils.basic import env_fallback
 
-from .._errors import ApiError, AuthError, CheckModeWriteError, NotFoundError, OutcomeUnknownError, TransportError
+from .._errors import ApiError, AuthError, CheckModeWriteError, NotFoundError, OutcomeUnknownError, TransportError, ValidationError
 from .._module import Connection
 from .._retry import RetryPolicy
 from . import ha
+from ._transport import HttpApiTransport, RequestsTransport
 
 try:
     import requests
@@ -56,11 +64,13 @@ DEFAULT_RETRY_DEADLINE = 120
 takes 30-90 s on real devices)."""
 LOGOUT_ATTEMPTS = 3
 
+# server/user/password are required unless the task runs over the host's persistent connection
+# (checked in _connection_values: the httpapi connection carries ansible_host/ansible_user/ansible_password).
 ARGUMENT_SPEC = dict(
-    server=dict(type="str", required=True, fallback=(env_fallback, ["F5_SERVER"])),
+    server=dict(type="str", fallback=(env_fallback, ["F5_SERVER"])),
     server_port=dict(type="int", default=443, fallback=(env_fallback, ["F5_SERVER_PORT"])),
-    user=dict(type="str", required=True, fallback=(env_fallback, ["F5_USER"])),
-    password=dict(type="str", required=True, no_log=True, fallback=(env_fallback, ["F5_PASSWORD"])),
+    user=dict(type="str", fallback=(env_fallback, ["F5_USER"])),
+    password=dict(type="str", no_log=True, fallback=(env_fallback, ["F5_PASSWORD"])),
     validate_certs=dict(type="bool", default=True, fallback=(env_fallback, ["F5_VALIDATE_CERTS"])),
     ca_path=dict(type="path", fallback=(env_fallback, ["F5_CA_PATH"])),
     auth_provider=dict(type="str", default="tmos", fallback=(env_fallback, ["F5_AUTH_PROVIDER"])),
@@ -68,45 +78,6 @@ ARGUMENT_SPEC = dict(
     retries=dict(type="int"),
     retry_deadline=dict(type="int", default=DEFAULT_RETRY_DEADLINE, fallback=(env_fallback, ["F5_RETRY_DEADLINE"])),
 )
-
-Reply = namedtuple("Reply", "status headers content")
-"""What the raw-send seam returns: HTTP status, response headers (a mapping), body bytes."""
-
-
-class RequestsTransport:
-    """HTTPS to the iControl REST port with requests: the transport under the raw-send seam."""
-
-    def __init__(self, base_url, verify=True, timeout=30, session=None):
-        self.base_url = base_url
-        # Passed on every request: a session-level ``verify`` loses to REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE.
-        self.verify = verify
-        self.timeout = timeout
-        self.session = session or requests.Session()
-        self.session.headers.update({"Content-Type": "application/json"})
-
-    def send(self, method, path, body=None, params=None, headers=None):
-        """One request, no retry; raises ``TransportError`` (with ``sent``) when no reply came."""
-        try:
-            response = self.session.request(method, self.base_url + path, json=body, params=params, timeout=self.timeout,
-                                            verify=self.verify, headers=headers or {})
-        except requests.exceptions.SSLError as exc:
-            # A certificate that does not verify will not verify on the next try either.
-            raise TransportError("%s %s: TLS failed: %s" % (method, path, exc), sent=False, retryable=False) from None
-        except requests.exceptions.ConnectTimeout as exc:
-            raise TransportError("%s %s could not be sent: %s" % (method, path, exc), sent=False) from None
-        except requests.exceptions.Timeout as exc:
-            raise TransportError("%s %s got no answer within %ss: %s" % (method, path, self.timeout, exc), sent=None) from None
-        except requests.RequestException as exc:
-            text = repr(exc)
-            never = any(hint in text for hint in ("NewConnectionError", "Failed to establish a new connection", "Connection refused"))
-            raise TransportError("%s %s could not be sent: %s" % (method, path, exc) if never else
-                                 "%s %s: the connection was lost before the answer: %s" % (method, path, exc),
-                                 sent=False if never else None) from None
-        return Reply(response.status_code, response.headers, response.content)
-
-    def close(self):
-        self.session.close()
-
 
 def resource_name(name, partition="Common"):
     """``/Common/name`` for a bare name; a name that already is a full path is kept."""
@@ -142,9 +113,12 @@ class BigIpClient:
         self.timeout = timeout
         self.check_mode = check_mode
         self.warn = warn or (lambda msg: None)
+        self._shared_token = bool(getattr(transport, "keeps_token", False))
         self.retry_policy = retry_policy or RetryPolicy(attempts=None if retries is None else retries + 1, deadline=retry_deadline)
+        # ``verify`` is passed on every request: a session-level one loses to REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE.
         self.transport = transport or RequestsTransport(self.base_url, (ca_path or True) if validate_certs else False, timeout, session)
-        self.token = None
+        # A transport that ``keeps_token`` (the persistent connection) hands over the play's token.
+        self.token = self.transport.token if self._shared_token else None
         self._transaction = None
         self._queued = []
 
@@ -188,6 +162,8 @@ class BigIpClient:
                 self.server, self.user, self.retry_policy.deadline, _reason(exc)), sent=getattr(exc, "sent", False),
                 method="POST", path=LOGIN_PATH) from None
         self.token = reply["token"]["token"]
+        if self._shared_token:
+            self.transport.token = self.token
         if lost:
             self._delete_orphan_tokens(reply["token"], self.retry_policy.clock() - started)
 
@@ -219,9 +195,12 @@ class BigIpClient:
             self.warn("BIG-IP %s: deleted %d login token(s) left by a login whose reply was lost" % (self.server, len(orphans)))
 
     def close(self):
-        """Delete the token (logout, a few quick tries); never raises, the module's own outcome matters more."""
+        """Delete the token (logout, a few quick tries); never raises, the module's own outcome matters more.
+
+        Over the persistent connection the token stays for the next task; the connection deletes
+        it when the play ends (``plugins/httpapi/bigip.py``)."""
         token, self.token = self.token, None
-        if token:
+        if token and not self._shared_token:
             for attempt in range(LOGOUT_ATTEMPTS):
                 try:
                     self.transport.send("DELETE", TOKEN_PATH + token, headers={"X-F5-Auth-Token": token})
@@ -456,15 +435,31 @@ def _token_start(token):
         return None
 
 
+def _connection_values(module):
+    """The client's arguments: the explicit options, or what the host's persistent connection knows."""
+    params = module.params
+    values = dict(server=params["server"], server_port=params["server_port"], user=params["user"], password=params["password"],
+                  validate_certs=params["validate_certs"], ca_path=params["ca_path"], auth_provider=params["auth_provider"],
+                  timeout=params["timeout"], retries=params["retries"], retry_deadline=params["retry_deadline"])
+    socket_path = getattr(module, "_socket_path", None)
+    if params["server"] is None and socket_path:
+        transport = HttpApiTransport(socket_path)
+        device = transport.device()
+        values.update(server=device["host"], user=device["user"], password=device["password"],
+                      auth_provider=device["auth_provider"], transport=transport)
+    missing = [name for name in ("server", "user", "password") if not values[name]]
+    if missing:
+        raise ValidationError(
+            "BIG-IP connection: %s not given. Run the task on an inventory host with ansible_connection: "
+            "ansible.netcommon.httpapi and ansible_network_os: longdistance.vmotion.bigip (ansible_host, ansible_user, "
+            "ansible_password), or give the options server, user and password (or F5_SERVER, F5_USER, F5_PASSWORD)"
+            % ", ".join(missing))
+    return values
+
+
 @contextlib.contextmanager
 def _open(module):
-    params = module.params
-    client = BigIpClient(
-        server=params["server"], server_port=params["server_port"], user=params["user"], password=params["password"],
-        validate_certs=params["validate_certs"], ca_path=params["ca_path"], auth_provider=params["auth_provider"],
-        timeout=params["timeout"], retries=params["retries"], retry_deadline=params["retry_deadline"],
-        check_mode=module.check_mode, warn=module.warn,
-    )
+    client = BigIpClient(check_mode=module.check_mode, warn=module.warn, **_connection_values(module))
     try:
         yield client
     finally:
