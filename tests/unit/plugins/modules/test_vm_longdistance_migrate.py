@@ -193,7 +193,7 @@ def test_cross_vcenter_combined_with_fallback_reason_then_idempotent(pair):
     moid = primary.vm_state("web-04")["moid"]
     primary.clear_calls()
     secondary.clear_calls()
-    result = migrate(primary, name="web-04", destination_vcenter=dest, cluster_name="Secondary-Cluster", datastore="secondary-ds1")
+    result = migrate(primary, name="web-04", destination_vcenter=dest, cluster_name="Secondary-Cluster", datastore="secondary-ds2")
     assert result["changed"] is True, result
     assert writes(primary) == [("RelocateVM_Task", moid)]
     assert [method for method, _moid in writes(secondary)] == ["CreateVM_Task", "PowerOnVM_Task"], "sent by the source vCenter"
@@ -201,16 +201,16 @@ def test_cross_vcenter_combined_with_fallback_reason_then_idempotent(pair):
     assert [p["name"] for p in result["phases"]] == ["relocate"] and result["phases"][0]["state"] == "success"
     after = result["placement"]
     assert after["vcenter_uuid"] == secondary.instance_uuid and after["datacenter"] == "Secondary"
-    assert after["host"] == "esx-s1.lab.local" and after["datastores"] == ["secondary-ds1"] and after["folder"] == "vm"
+    assert after["host"] == "esx-s1.lab.local" and after["datastores"] == ["secondary-ds2"] and after["folder"] == "vm"
     assert primary.vm_state("web-04") is None
     assert secondary.vm_state("web-04")["host"] == "esx-s1.lab.local"
     assert [m["kind"] for m in primary.state()["migrations"] or []] == ["cross-vcenter"]
 
     # the next VM goes to the emptier host of the cluster
-    other = migrate(primary, name="web-06", destination_vcenter=dest, cluster_name="Secondary-Cluster", datastore="secondary-ds1")
+    other = migrate(primary, name="web-06", destination_vcenter=dest, cluster_name="Secondary-Cluster", datastore="secondary-ds2")
     assert other["placement"]["host"] == "esx-s2.lab.local"
 
-    again = migrate(primary, name="web-04", destination_vcenter=dest, cluster_name="Secondary-Cluster", datastore="secondary-ds1")
+    again = migrate(primary, name="web-04", destination_vcenter=dest, cluster_name="Secondary-Cluster", datastore="secondary-ds2")
     assert again["changed"] is False and again["placement"]["vcenter_uuid"] == secondary.instance_uuid
 
 
