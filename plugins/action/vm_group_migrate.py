@@ -159,6 +159,9 @@ class ActionModule(ActionBase):
         except (LongDistanceError, VSphereError) as exc:
             raise AnsibleActionFail(exc.msg) from exc
         state["sessions"] = state.get("sessions", 0) + sessions
+        for entry in state["vms"].values():
+            for key in ("started", "finished"):
+                entry[f"{key}_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(entry[key])) if entry[key] else None
         result.update(changed=any(state["vms"][n]["status"] == "done" for n in names) or any(c["changed"] for c in state["gtm_changes"]),
                       state=state, status="planned" if check_mode else decision["status"], moved=scheduler.moved(state),
                       left=scheduler.left(state), stranded=scheduler.stranded(state), gtm_stage=state["gtm_stage"],
