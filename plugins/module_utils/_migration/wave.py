@@ -249,7 +249,7 @@ class Wave:
         for name in self.state["order"]:
             vm = vms[name]
             if vm["status"] == "active":
-                cells.append(f"{name} {vm['phase']} {vm['progress'] if vm['progress'] is not None else 'queued'}%")
+                cells.append(f"{name} {vm['phase']} " + (f"{vm['progress']}%" if vm['progress'] is not None else "queued"))
             elif vm["status"] not in ("waiting", "skipped"):
                 cells.append(f"{name} {vm['status']}")
         waiting = sum(1 for name in self.state["order"] if vms[name]["status"] == "waiting")
