@@ -20,7 +20,7 @@ from ansible.utils.display import Display
 
 from ansible_collections.longdistance.vmotion.plugins.module_utils._errors import LongDistanceError, VSphereError
 from ansible_collections.longdistance.vmotion.plugins.module_utils._migration import scheduler
-from ansible_collections.longdistance.vmotion.plugins.module_utils._migration.wave import GtmSwitchError, Wave
+from ansible_collections.longdistance.vmotion.plugins.module_utils._migration.wave import GtmSwitchError, Wave, gtm_module_args
 from ansible_collections.longdistance.vmotion.plugins.module_utils._vsphere import relocate
 from ansible_collections.longdistance.vmotion.plugins.module_utils._vsphere.session import ARGUMENT_SPEC as VSPHERE_SPEC, Session
 
@@ -101,13 +101,8 @@ class ActionModule(ActionBase):
 
     def _gtm(self, task_vars, args):
         def apply(device, stage, restore=None):
-            module_args = dict(args["gtm_devices"][device], wide_ip=args["wide_ip"])
-            if stage == "rollback":
-                module_args.update(ratios=restore["ratios"], enable_pools=True, disable_idle_pools=True)
-            elif stage == "cutover":
-                module_args.update(cutover=dict(to=args["target_pool"], percent=args["cutover_percent"]), enable_pools=True)
-            else:
-                module_args.update(all_to=args["target_pool"], enable_pools=True, disable_idle_pools=True)
+            module_args = dict(args["gtm_devices"][device],
+                               **gtm_module_args(stage, args["wide_ip"], args["target_pool"], args["cutover_percent"], restore))
             result = self._execute_module(module_name="longdistance.vmotion.bigip_gtm_ratio", module_args=module_args,
                                           task_vars=task_vars)
             if result.get("failed"):

@@ -38,6 +38,25 @@ class GtmSwitchError(LongDistanceError):
     """A GTM device refused a switch (its own error text in the message)."""
 
 
+def gtm_module_args(stage, wide_ip, target_pool, cutover_percent=100, restore=None):
+    """bigip_gtm_ratio options (connection options aside) that bring one device to ``stage``.
+
+    cutover   new clients to ``target_pool`` (``cutover_percent``), both pools enabled for the stragglers
+    all       every client to ``target_pool``, the idle pool disabled
+    rollback  the ratios of ``restore`` (what the device held before), idle pools disabled again
+    """
+    args = dict(wide_ip=wide_ip, enable_pools=True)
+    if stage == "rollback":
+        args.update(ratios=restore["ratios"], disable_idle_pools=True)
+    elif stage == "cutover":
+        args.update(cutover=dict(to=target_pool, percent=cutover_percent))
+    elif stage == "all":
+        args.update(all_to=target_pool, disable_idle_pools=True)
+    else:
+        raise ValueError(f"unknown GTM stage {stage!r}")
+    return args
+
+
 class Wave:
     """One wave.
 
