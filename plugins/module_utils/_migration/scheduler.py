@@ -17,7 +17,8 @@ The state is plain data (JSON-serialisable, so the role can carry it from one wa
 VM statuses: ``waiting`` (not started), ``ready`` (a phase ended, the next one is due: it keeps its
 slot only until the same decision starts that phase), ``active`` (a vSphere task runs), ``done``
 (moved by this run), ``skipped`` (at the target before the run), ``failed``, ``timed_out`` (its
-task outlived the deadline and keeps running in vSphere).
+task outlived the deadline and keeps running in vSphere), ``interrupted`` (the run ended between two of its phases,
+after another VM's failure: a rerun runs its remaining phase).
 
 ``decide(state, now)`` returns what to do now; ``apply(state, event, now)`` records what happened.
 A driver loops: decide, act (GTM first, then starts), apply the outcomes, poll, apply, decide.
@@ -79,6 +80,7 @@ def apply(state, event, now):
     progress(vm, progress)                    a poll saw the task's progress
     ended(vm, ok, fault, msg)                 the task of the VM's current phase ended
     timed_out(vm)                             the VM is given up on (its task keeps running)
+    interrupted(vm)                           the run ends with the VM between two phases (after another VM's failure)
     gtm(stage)                                every GTM device now holds ``stage``
     gtm_failed(stage, msg)                    GTM could not be brought to ``stage`` (devices left agreeing on the old one)
     window_closed()                           the change window allows no new VM
@@ -122,6 +124,8 @@ def apply(state, event, now):
                "the vSphere task keeps running")
         _with(state, name, status="timed_out", error=dict(fault=None, msg=msg), finished=now)
         _fail(state, name, vm["phase"], None, msg)
+    elif kind == "interrupted":
+        _with(state, name, status="interrupted", finished=now)
     elif kind == "overdue":
         _with(state, name, overdue=True)
     elif kind == "gtm":

@@ -296,6 +296,9 @@ class Wave:
             if decision["timeouts"] or decision["window_closed"] or decision["start"]:
                 continue
             if decision["finished"] or self.check_mode:
+                for name in self.state["order"]:
+                    if self.state["vms"][name]["status"] == "ready":
+                        self._event("interrupted", vm=name)
                 return decision
             if not self._absorb(self._poll()):
                 self.say(self.table())

@@ -233,6 +233,13 @@ def test_waves_start_only_the_vms_of_the_wave():
     assert s.decide(state, 2)["start"] == [("web-03", "storage"), ("web-04", "storage")]
 
 
+def test_interrupted_vm_is_left_and_stranded():
+    state = run(group(n=2), ("started", "web-01", "storage"), ("ended", "web-01", True))
+    state = s.apply(state, dict(kind="interrupted", vm="web-01"), 1)
+    assert state["vms"]["web-01"]["status"] == "interrupted"
+    assert s.left(state) == ["web-01", "web-02"] and s.stranded(state) == ["web-01"]
+
+
 def test_state_is_not_mutated_by_apply():
     state = group(n=1)
     s.apply(state, dict(kind="started", vm="web-01", phase="storage", task="task-1"), 0)
