@@ -80,6 +80,7 @@ class Wave:
         self.check_mode, self.clock, self.sleep = check_mode, clock, sleep
         self.vm_ids = vm_ids or {}
         self.vms = {}    # name -> dict(session, obj, plan, specs, tasks)
+        self._seen = {}  # name + task -> (time, progress) when first polled
         self.started = clock()
 
     # --- events ------------------------------------------------------------------------------
@@ -262,6 +263,18 @@ class Wave:
         except (LongDistanceError, VSphereError) as exc:
             self.state["vms"][name]["placement"] = dict(self.state["vms"][name].get("placement") or {}, note=f"not read back: {exc.msg}")
 
+    def _pause(self, facts):
+        """Seconds until the next poll: ``poll_interval``, or less when a task is expected to end sooner (its progress rate so
+        far), so a finished VM's slot and a due GTM switch wait a fraction of a poll interval, not a whole one."""
+        now, soonest = self.clock(), self.poll_interval
+        for name, fact in facts.items():
+            seen = self._seen.setdefault(name + fact["task"], (now, fact["progress"] or 0))
+            progress = fact["progress"] or 0
+            if progress > seen[1] and now > seen[0]:
+                rate = (progress - seen[1]) / (now - seen[0])
+                soonest = min(soonest, (100 - progress) / rate)
+        return max(min(soonest, self.poll_interval), min(self.poll_interval, 0.1))
+
     def table(self):
         """One progress line: every VM that is not waiting, the moved count and the GTM stage."""
         vms, cells = self.state["vms"], []
@@ -300,11 +313,11 @@ class Wave:
                     if self.state["vms"][name]["status"] == "ready":
                         self._event("interrupted", vm=name)
                 return decision
-            if not self._absorb(self._poll()):
-                self.say(self.table())
-                self.sleep(self.poll_interval)
-            else:
-                self.say(self.table())
+            facts = self._poll()
+            changed = self._absorb(facts)
+            self.say(self.table())
+            if not changed:
+                self.sleep(self._pause(facts))
 
 
 def session_error_text(exc):
