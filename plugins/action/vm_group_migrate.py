@@ -23,37 +23,12 @@ from ansible_collections.longdistance.vmotion.plugins.module_utils._migration im
 from ansible_collections.longdistance.vmotion.plugins.module_utils._migration.wave import GtmSwitchError, Wave, gtm_module_args
 from ansible_collections.longdistance.vmotion.plugins.module_utils._vsphere import relocate
 from ansible_collections.longdistance.vmotion.plugins.module_utils._vsphere.session import ARGUMENT_SPEC as VSPHERE_SPEC, Session
+from ansible_collections.longdistance.vmotion.plugins.modules.vm_group_migrate import ARGUMENT_SPEC
 
 display = Display()
 
 TARGET_KEYS = ("esxi_hostname", "cluster_name", "datacenter", "datastore", "resource_pool", "folder", "network_mapping", "strategy",
                "allow_powered_off", "priority")
-ARGUMENT_SPEC = dict(
-    vms=dict(type="list", elements="raw", required=True),
-    vcenter=dict(type="dict", default={}),
-    destination_vcenter=dict(type="dict"),
-    esxi_hostname=dict(type="str"), cluster_name=dict(type="str"), datacenter=dict(type="str"), datastore=dict(type="str"),
-    resource_pool=dict(type="str"), folder=dict(type="str"),
-    network_mapping=dict(type="list", elements="dict", default=[]),
-    strategy=dict(type="str", choices=["storage_first", "combined"], default="storage_first"),
-    allow_powered_off=dict(type="bool", default=False),
-    priority=dict(type="str", choices=["default", "high", "low"], default="default"),
-    concurrency=dict(type="int", default=2),
-    threshold=dict(type="int", default=50),
-    timeout=dict(type="int", default=3600),
-    on_timeout=dict(type="str", choices=["settle", "follow"], default="settle"),
-    follow_timeout=dict(type="int", default=0),
-    start_before=dict(type="str"),
-    wave=dict(type="list", elements="str"),
-    poll_interval=dict(type="float", default=5.0),
-    wide_ip=dict(type="str"),
-    target_pool=dict(type="str"),
-    cutover_percent=dict(type="int", default=100),
-    gtm_devices=dict(type="dict", default={}, no_log=False),
-    gtm_attempts=dict(type="int", default=3),
-    gtm_retry_delay=dict(type="float", default=2.0),
-    state=dict(type="dict"),
-)
 
 
 def vm_ids(items):

@@ -197,9 +197,37 @@ failure:
 
 from ansible.module_utils.basic import AnsibleModule
 
+# Also validated by the action plugin, which does the work.
+ARGUMENT_SPEC = dict(
+    vms=dict(type="list", elements="raw", required=True),
+    vcenter=dict(type="dict", default={}),
+    destination_vcenter=dict(type="dict"),
+    esxi_hostname=dict(type="str"), cluster_name=dict(type="str"), datacenter=dict(type="str"), datastore=dict(type="str"),
+    resource_pool=dict(type="str"), folder=dict(type="str"),
+    network_mapping=dict(type="list", elements="dict", default=[]),
+    strategy=dict(type="str", choices=["storage_first", "combined"], default="storage_first"),
+    allow_powered_off=dict(type="bool", default=False),
+    priority=dict(type="str", choices=["default", "high", "low"], default="default"),
+    concurrency=dict(type="int", default=2),
+    threshold=dict(type="int", default=50),
+    timeout=dict(type="int", default=3600),
+    on_timeout=dict(type="str", choices=["settle", "follow"], default="settle"),
+    follow_timeout=dict(type="int", default=0),
+    start_before=dict(type="str"),
+    wave=dict(type="list", elements="str"),
+    poll_interval=dict(type="float", default=5.0),
+    wide_ip=dict(type="str"),
+    target_pool=dict(type="str"),
+    cutover_percent=dict(type="int", default=100),
+    gtm_devices=dict(type="dict", default={}, no_log=False),
+    gtm_attempts=dict(type="int", default=3),
+    gtm_retry_delay=dict(type="float", default=2.0),
+    state=dict(type="dict"),
+)
+
 
 def main():
-    module = AnsibleModule(argument_spec=dict(), supports_check_mode=True)
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     module.fail_json(msg="vm_group_migrate runs on the controller as an action plugin; call it as longdistance.vmotion.vm_group_migrate")
 
 
