@@ -34,7 +34,8 @@ if REPO not in sys.path:
     sys.path.insert(0, REPO)
 
 # pylint: disable=wrong-import-position
-import tests.conftest  # noqa: E402,F401  (makes the collection importable)
+# tests.conftest makes the repository importable as the collection.
+import tests.conftest  # noqa: E402,F401  pylint: disable=unused-import
 from pyVim.task import WaitForTask  # noqa: E402
 from pyVmomi import vim  # noqa: E402
 

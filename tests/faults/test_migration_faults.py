@@ -94,7 +94,7 @@ def gtm_apply(bigips, devices_args=None):
     return apply
 
 
-def wave(lab_, names=WEB, on_event=None, vm_ids=None, devices_args=None, target_overrides=None, **config):
+def wave(lab_, names=tuple(WEB), on_event=None, vm_ids=None, devices_args=None, target_overrides=None, **config):
     """Run one wave like vm_group_migrate does; returns (final decision, state, progress lines)."""
     pair, bigips = lab_
     lines = []
@@ -104,6 +104,7 @@ def wave(lab_, names=WEB, on_event=None, vm_ids=None, devices_args=None, target_
         if on_event:
             on_event(line)
     config.setdefault("concurrency", 2)
+    names = list(names)
     state = scheduler.new_state(names, **config)
     with Session(pair.primary.conn_args) as source:
         with relocate.destination_session(source, targets(pair, **(target_overrides or {}))) as dest:
