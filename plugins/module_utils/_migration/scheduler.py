@@ -15,7 +15,7 @@ The state is plain data (JSON-serialisable, so the role can carry it from one wa
 ``failure``  the first failure ``{vm, phase, fault, msg}`` or None; ``stopped`` why new starts stopped
 
 VM statuses: ``waiting`` (not started), ``ready`` (a phase ended, the next one is due: it keeps its
-slot only until the same decision starts that phase), ``active`` (a vSphere task runs), ``done``
+slot only until the same decision starts that phase, also after a failure), ``active`` (a vSphere task runs), ``done``
 (moved by this run), ``skipped`` (at the target before the run), ``failed``, ``timed_out`` (its
 task outlived the deadline and keeps running in vSphere), ``interrupted`` (the run ended between two of its phases,
 after another VM's failure: a rerun runs its remaining phase).
@@ -173,7 +173,9 @@ def decide(state, now):
         stopping = window_closed
     ready = [name for name in state["order"] if vms[name]["status"] == "ready"]
     active = [name for name in state["order"] if vms[name]["status"] == "active" and name not in timeouts]
-    start = [(name, vms[name]["phases"][0]) for name in ready] if state["failure"] is None and not timeouts else []
+    # A VM between its phases always gets its next phase, also after another VM's failure: left there it would run at the
+    # source on disks across the WAN. Only VMs that have not started stay where they are.
+    start = [(name, vms[name]["phases"][0]) for name in ready]
     if not stopping:
         free = config["concurrency"] - len(active) - len(ready)
         waiting = [name for name in _allowed(state) if vms[name]["status"] == "waiting" and vms[name]["phases"]]
