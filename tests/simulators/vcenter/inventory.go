@@ -72,7 +72,12 @@ var crossMounted = map[string][]string{
 	"secondary": {"secondary-ds1", "primary-ds1"},
 }
 
+// mountPeers is false for -site both: the two datacenters share one vCenter there, and the peer's
+// datastore already exists in it under its own datacenter.
+var mountPeers = true
+
 func sitesFor(site string) ([]siteSpec, error) {
+	mountPeers = site != "both"
 	switch site {
 	case "primary":
 		return []siteSpec{primarySite}, nil
@@ -150,6 +155,9 @@ func (b *builder) site(s siteSpec) error {
 	}
 	for _, name := range crossMounted[s.key] {
 		ref, ok := dsRefs[name]
+		if !ok && !mountPeers {
+			continue
+		}
 		if !ok {
 			// The peer site's datastore, mounted on this site's hosts.
 			if ref, err = b.datastore(name, hosts); err != nil {
