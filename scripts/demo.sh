@@ -113,9 +113,9 @@ with open(sys.argv[1], encoding="utf-8") as handle:
     vm = {entry["name"]: entry for entry in json.load(handle)["vms"]}["web-05"]
 phases = [(step["phase"], step["state"]) for step in vm["timeline"]]
 where = (vm["placement"]["datacenter"], vm["placement"]["datastores"])
-if vm["status"] != "done" or vm["fallback_reason"] or phases != [("storage", "success"), ("compute", "success")] \
+if vm["status"] != "done" or vm["strategy"] != "storage_first" or phases != [("storage", "success"), ("compute", "success")] \
         or where != ("Secondary", ["stretched-ds1"]):
-    sys.exit(f"web-05 did not move storage first, then memory: status {vm['status']}, fallback {vm['fallback_reason']!r}, "
+    sys.exit(f"web-05 did not move storage first, then memory: status {vm['status']}, strategy {vm['strategy']} ({vm['reason']}), "
              f"phases {phases}, now in {where}")
 print(f"web-05: storage then compute across vCenters, now in {where[0]} on {where[1][0]}")
 EOF

@@ -142,7 +142,7 @@ gtm:
           enabled: true
           virtual_servers: [{name: vmhttp_vs, destination: "10.133.39.51:80", enabled: true}]
     pools:
-      description: Pools of type A with their state and members (C(name) is C(server:virtual_server)).
+      description: Pools of type A with their state, DNS TTL (C(ttl), seconds) and members (C(name) is C(server:virtual_server)).
       type: list
       elements: dict
       sample:
@@ -150,6 +150,7 @@ gtm:
           full_path: /Common/Remote_pool
           enabled: false
           load_balancing_mode: round-robin
+          ttl: 15
           monitors: [/Common/VM-http-monitor]
           members: [{name: "Remote-BIG-IP:vmhttp_vs", ratio: 1, order: 0, enabled: true}]
     wide_ips:
@@ -342,7 +343,7 @@ def server_view(server):
 def gtm_pool_view(pool):
     members = [{"name": m["name"], "ratio": m.get("ratio"), "order": m.get("memberOrder"), "enabled": enabled(m)}
                for m in sorted(sub_items(pool, "membersReference"), key=lambda m: m.get("memberOrder", 0))]
-    return dict(ident(pool), enabled=enabled(pool), load_balancing_mode=pool.get("loadBalancingMode"),
+    return dict(ident(pool), enabled=enabled(pool), load_balancing_mode=pool.get("loadBalancingMode"), ttl=pool.get("ttl"),
                 monitors=monitors(pool.get("monitor")), members=members)
 
 

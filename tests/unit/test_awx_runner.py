@@ -146,6 +146,6 @@ def test_failed_migration_stops_names_the_vm_and_the_fault_and_keeps_gtm_where_t
     assert {site: wide_ip_state(lab, site) for site in ("primary", "secondary")} == gtm_before
     with open(summary["report"]["json"], encoding="utf-8") as handle:
         report = json.load(handle)
-    assert [change["stage"] for change in report["gtm_changes"]] == ["rollback", "rollback"]
+    assert report["gtm_changes"] == [], "1/2 moved is below the threshold: no GTM write was needed, none was applied"
     assert [vm["status"] for vm in report["vms"]] == ["failed", "done"]
     assert report["vms"][0]["timeline"][-1]["state"] == "error"

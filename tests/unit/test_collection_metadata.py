@@ -84,6 +84,11 @@ def test_every_module_is_in_its_action_group(action_groups):
     misplaced = []
     for module in module_names():
         groups = [group for group, entries in action_groups.items() if module in entries]
+        if os.path.isfile(os.path.join(REPO, "plugins", "action", f"{module}.py")):
+            # A controller-side orchestration (vm_group_migrate) takes per-site connection dicts, not one group's options.
+            if groups:
+                misplaced.append(f"{module}: in {groups}, expected in no group (action plugin with its own connection dicts)")
+            continue
         if groups != [expected_group(module)]:
             misplaced.append(f"{module}: in {groups or 'no group'}, expected only [{expected_group(module)!r}]")
     assert not misplaced, "meta/runtime.yml action_groups: " + "; ".join(misplaced)

@@ -90,19 +90,50 @@ def vm_facts(session, vm):
                 nics=[dev for dev in devices if isinstance(dev, vim.vm.device.VirtualEthernetCard)])
 
 
+def _named(session, name):
+    """``[(vm, folder name, instance UUID)]`` of every VM called ``name`` in ``session``'s vCenter (one read)."""
+    found = [(obj, props) for obj, props in lookup.retrieve(session, "vm", ["name", "parent", "config.instanceUuid"]) if props.get("name") == name]
+    return [(obj, _name(session, props.get("parent")), props.get("config.instanceUuid")) for obj, props in found]
+
+
+def _ambiguity(name, sides):
+    listed = "; ".join(f"{session.label}: " + ", ".join(f"{obj._moId} (folder {folder})" for obj, folder, _uuid in matches)
+                       for session, matches in sides if matches)
+    return ValidationError(f"VM name '{name}' is ambiguous: {listed}. Nothing was moved. Pick one VM by its MoID (option moid, "
+                           "or {name, moid} in the role's VM list), or rename or move the others into another folder first",
+                           object=name, candidates=[obj._moId for _session, matches in sides for obj, _f, _u in matches])
+
+
 def locate_vm(source, dest, params):
-    """``(session, vm)``: the VM in the source vCenter, or in the destination one when it already moved there."""
-    query = dict(name=params["name"], uuid=params["uuid"], moid=params["moid"], use_instance_uuid=params["use_instance_uuid"])
-    try:
-        return source, lookup.find_vm(source, **query)
-    except ValidationError:
-        if dest is source or params["moid"]:
-            raise
-    try:
-        return dest, lookup.find_vm(dest, **query)
-    except ValidationError as exc:
-        raise ValidationError(f"VM '{params['name'] or params['uuid']}' found neither on {source.label} nor on {dest.label}",
-                              object=params["name"] or params["uuid"]) from exc
+    """``(session, vm)``: the VM in the source vCenter, or in the destination one when it already moved there.
+
+    A name must be unique across both vCenters (a copy in each is the same VM only mid-move, when both carry the same
+    instance UUID; then the source copy is the VM); otherwise the error lists every match.
+    """
+    name = params["name"]
+    if params["moid"] or not name:
+        query = dict(name=name, uuid=params["uuid"], moid=params["moid"], use_instance_uuid=params["use_instance_uuid"])
+        try:
+            return source, lookup.find_vm(source, **query)
+        except ValidationError:
+            if dest is source or params["moid"]:
+                raise
+        try:
+            return dest, lookup.find_vm(dest, **query)
+        except ValidationError as exc:
+            raise ValidationError(f"VM '{params['uuid']}' found neither on {source.label} nor on {dest.label}", object=params["uuid"]) from exc
+    at_source = _named(source, name)
+    at_dest = [] if dest is source else _named(dest, name)
+    if len(at_source) == 1 and len(at_dest) == 1 and at_source[0][2] and at_source[0][2] == at_dest[0][2]:
+        at_dest = []
+    if len(at_source) + len(at_dest) > 1:
+        raise _ambiguity(name, [(source, at_source), (dest, at_dest)])
+    if at_source:
+        return source, at_source[0][0]
+    if at_dest:
+        return dest, at_dest[0][0]
+    where = f"found neither on {source.label} nor on {dest.label}" if dest is not source else f"not found on {source.label}"
+    raise ValidationError(f"VM '{name}' {where}", object=name)
 
 
 def placement(session, vm):

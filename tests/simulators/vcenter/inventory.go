@@ -62,7 +62,22 @@ var secondarySite = siteSpec{
 // site's vCenter: the stretched (cross-mounted) storage of the deployment guide's Appendix B.
 var stretchedDatastores = []string{"stretched-ds1"}
 
+// crossMounted follows the deployment guide's storage set-up: the first datastore of each site is
+// also mounted on the hosts of the other site, under the same URL (ds:///vmfs/volumes/NAME/) in
+// both vCenters. A VM then moves storage first (Storage vMotion onto the peer's datastore, inside
+// its own vCenter) and memory second. The second datastore of each site stays local to it: moving
+// there is one combined relocation (a site without shared storage).
+var crossMounted = map[string][]string{
+	"primary":   {"primary-ds1", "secondary-ds1"},
+	"secondary": {"secondary-ds1", "primary-ds1"},
+}
+
+// mountPeers is false for -site both: the two datacenters share one vCenter there, and the peer's
+// datastore already exists in it under its own datacenter.
+var mountPeers = true
+
 func sitesFor(site string) ([]siteSpec, error) {
+	mountPeers = site != "both"
 	switch site {
 	case "primary":
 		return []siteSpec{primarySite}, nil
@@ -135,6 +150,19 @@ func (b *builder) site(s siteSpec) error {
 		ref, err := b.datastore(name, hosts)
 		if err != nil {
 			return fmt.Errorf("datastore %s: %v", name, err)
+		}
+		stretch(ref, name)
+	}
+	for _, name := range crossMounted[s.key] {
+		ref, ok := dsRefs[name]
+		if !ok && !mountPeers {
+			continue
+		}
+		if !ok {
+			// The peer site's datastore, mounted on this site's hosts.
+			if ref, err = b.datastore(name, hosts); err != nil {
+				return fmt.Errorf("datastore %s: %v", name, err)
+			}
 		}
 		stretch(ref, name)
 	}

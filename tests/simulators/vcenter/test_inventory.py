@@ -18,7 +18,7 @@ def test_primary_datacenter_cluster_hosts(vcenter_sim):
     assert lookup.names(si, vim.Datacenter) == ["Primary"]
     cluster = lookup.find(si, vim.ClusterComputeResource, "Primary-Cluster")
     assert sorted(h.name for h in cluster.host) == sorted(PRIMARY_HOSTS)
-    assert lookup.names(si, vim.Datastore) == ["primary-ds1", "primary-ds2", "stretched-ds1"]
+    assert lookup.names(si, vim.Datastore) == ["primary-ds1", "primary-ds2", "secondary-ds1", "stretched-ds1"]
     for ds in cluster.datastore:
         assert sorted(m.key.name for m in ds.host) == sorted(PRIMARY_HOSTS), ds.name
 
@@ -79,7 +79,7 @@ def test_secondary_site_and_distinct_processes(vcenter_pair):
     assert si.content.about.instanceUuid == secondary.instance_uuid
     assert lookup.names(si, vim.Datacenter) == ["Secondary"]
     assert lookup.names(si, vim.HostSystem) == sorted(SECONDARY_HOSTS)
-    assert lookup.names(si, vim.Datastore) == ["secondary-ds1", "secondary-ds2", "stretched-ds1"]
+    assert lookup.names(si, vim.Datastore) == ["primary-ds1", "secondary-ds1", "secondary-ds2", "stretched-ds1"]
     assert lookup.names(si, vim.VirtualMachine) == []
     host = lookup.host(si, "esx-s1.lab.local")
     assert lookup.vnic(host, "vmk1").spec.ip.ipAddress == "10.133.58.11"
@@ -102,7 +102,17 @@ def test_stretched_datastore_in_both_vcenters_with_one_url(vcenter_pair):
     assert primary["stretched-ds1"][1] == primary["primary-ds1"][1] > 0
     assert secondary["stretched-ds1"][1] == secondary["secondary-ds1"][1] > 0
     others = [entry[0] for site in (primary, secondary) for name, entry in site.items() if name != "stretched-ds1"]
-    assert url not in others and len(set(others)) == 4, "only the stretched datastore shares its URL across the sites"
+    assert url not in others
+
+
+def test_first_datastore_of_each_site_is_cross_mounted_on_the_other_sites_hosts(vcenter_pair):
+    """The guide's storage set-up: the target datastore is mounted on the source hosts, under one URL in both vCenters."""
+    primary, secondary = site_datastores(vcenter_pair.primary), site_datastores(vcenter_pair.secondary)
+    for name in ("primary-ds1", "secondary-ds1"):
+        assert primary[name][0] == secondary[name][0] == f"ds:///vmfs/volumes/{name}/"
+        assert primary[name][2] == sorted(PRIMARY_HOSTS) and secondary[name][2] == sorted(SECONDARY_HOSTS)
+    assert "secondary-ds2" not in primary and "primary-ds2" not in secondary, "the second datastores stay local to their site"
+    assert primary["primary-ds2"][0] != secondary["secondary-ds2"][0]
 
 
 def test_stretched_datastore_in_each_datacenter_of_a_both_process(vcenter_both):

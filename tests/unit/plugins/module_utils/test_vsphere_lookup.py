@@ -33,8 +33,8 @@ def test_missing_name_and_moid_fail_clearly(session):
     with pytest.raises(ValidationError, match="^host 'esx-x9.lab.local' not found$"):
         lookup.by_name(session, "host", "esx-x9.lab.local")
     dc = lookup.by_name(session, "datacenter", "Primary")
-    with pytest.raises(ValidationError, match="^datastore 'secondary-ds1' not found in Primary$"):
-        lookup.by_name(session, "datastore", "secondary-ds1", dc)
+    with pytest.raises(ValidationError, match="^datastore 'secondary-ds2' not found in Primary$"):
+        lookup.by_name(session, "datastore", "secondary-ds2", dc)
     with pytest.raises(ValidationError, match="^VM with MoID 'vm-99999' not found on vCenter"):
         lookup.by_moid(session, "vm", "vm-99999")
 

@@ -95,6 +95,7 @@ def test_gtm_subset(bigip_sim):
     assert server["virtual_servers"] == [{"name": "vmhttp_vs", "destination": "10.133.40.51:80", "enabled": True}]
     pools = {p["name"]: p for p in facts["pools"]}
     assert pools["Remote_pool"]["enabled"] is False and pools["Local_pool"]["enabled"] is True
+    assert pools["Local_pool"]["ttl"] == 30, "the device default TTL of a new pool, as read"
     assert pools["Remote_pool"]["members"] == [{"name": "Remote-BIG-IP:vmhttp_vs", "ratio": 2, "order": 0, "enabled": True}]
     assert facts["wide_ips"] == [{"name": "vmhttp.siterequest.com", "full_path": "/Common/vmhttp.siterequest.com", "enabled": True,
                                   "pool_lb_mode": "ratio", "pools": [{"name": "/Common/Local_pool", "order": 0, "ratio": 3},

@@ -193,7 +193,7 @@ def test_cross_vcenter_combined_with_fallback_reason_then_idempotent(pair):
     moid = primary.vm_state("web-04")["moid"]
     primary.clear_calls()
     secondary.clear_calls()
-    result = migrate(primary, name="web-04", destination_vcenter=dest, cluster_name="Secondary-Cluster", datastore="secondary-ds1")
+    result = migrate(primary, name="web-04", destination_vcenter=dest, cluster_name="Secondary-Cluster", datastore="secondary-ds2")
     assert result["changed"] is True, result
     assert writes(primary) == [("RelocateVM_Task", moid)]
     assert [method for method, _moid in writes(secondary)] == ["CreateVM_Task", "PowerOnVM_Task"], "sent by the source vCenter"
@@ -201,16 +201,16 @@ def test_cross_vcenter_combined_with_fallback_reason_then_idempotent(pair):
     assert [p["name"] for p in result["phases"]] == ["relocate"] and result["phases"][0]["state"] == "success"
     after = result["placement"]
     assert after["vcenter_uuid"] == secondary.instance_uuid and after["datacenter"] == "Secondary"
-    assert after["host"] == "esx-s1.lab.local" and after["datastores"] == ["secondary-ds1"] and after["folder"] == "vm"
+    assert after["host"] == "esx-s1.lab.local" and after["datastores"] == ["secondary-ds2"] and after["folder"] == "vm"
     assert primary.vm_state("web-04") is None
     assert secondary.vm_state("web-04")["host"] == "esx-s1.lab.local"
     assert [m["kind"] for m in primary.state()["migrations"] or []] == ["cross-vcenter"]
 
     # the next VM goes to the emptier host of the cluster
-    other = migrate(primary, name="web-06", destination_vcenter=dest, cluster_name="Secondary-Cluster", datastore="secondary-ds1")
+    other = migrate(primary, name="web-06", destination_vcenter=dest, cluster_name="Secondary-Cluster", datastore="secondary-ds2")
     assert other["placement"]["host"] == "esx-s2.lab.local"
 
-    again = migrate(primary, name="web-04", destination_vcenter=dest, cluster_name="Secondary-Cluster", datastore="secondary-ds1")
+    again = migrate(primary, name="web-04", destination_vcenter=dest, cluster_name="Secondary-Cluster", datastore="secondary-ds2")
     assert again["changed"] is False and again["placement"]["vcenter_uuid"] == secondary.instance_uuid
 
 
@@ -350,3 +350,20 @@ def test_cross_vcenter_storage_phase_leaves_the_vm_on_the_source_host_and_stretc
     rest = migrate(primary, **args)
     assert rest["changed"] is True and [p["name"] for p in rest["phases"]] == ["compute"] and rest["fallback_reason"] is None
     assert primary.vm_state("web-04") is None and placement_of(secondary, "web-04")[1] == ["stretched-ds1"]
+
+
+def test_ambiguous_vm_name_fails_listing_each_match_before_anything_moves(vcenter_sim):
+    si = vcenter_sim.connect()
+    web = find(vcenter_sim, vim.VirtualMachine, "web-06")
+    WaitForTask(web.CloneVM_Task(folder=web.parent, name="web-05", spec=vim.vm.CloneSpec(location=vim.vm.RelocateSpec())))
+    content = si.RetrieveContent()
+    moids = sorted(vm._moId for vm in content.viewManager.CreateContainerView(content.rootFolder, [vim.VirtualMachine], True).view
+                   if vm.name == "web-05")
+    vcenter_sim.clear_calls()
+    result = migrate(vcenter_sim, name="web-05", esxi_hostname="esx-p2.lab.local", datastore="primary-ds2")
+    assert result["failed"] is True and result["msg"].startswith("VM name 'web-05' is ambiguous: vCenter 127.0.0.1:")
+    assert all(f"{moid} (folder vm)" in result["msg"] for moid in moids) and "Pick one VM by its MoID" in result["msg"]
+    assert sorted(result["candidates"]) == moids
+    assert vcenter_sim.write_calls() == []
+    picked = migrate(vcenter_sim, moid=moids[0], esxi_hostname="esx-p2.lab.local", datastore="primary-ds2")
+    assert picked["changed"] is True and picked["placement"]["moid"] == moids[0]

@@ -1,0 +1,139 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, longdistance.vmotion contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Action plugin of vm_group_migrate: runs one wave of a group migration on the controller.
+
+It holds one vCenter session per site for the whole wave, prints one progress line per poll (and one
+per VM event) through Ansible's display, which ansible-playbook shows and AWX records as job events,
+and switches GTM through the bigip_gtm_ratio module the moment the scheduler asks for it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import time
+
+from ansible.errors import AnsibleActionFail
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.plugins.action import ActionBase
+from ansible.utils.display import Display
+
+from ansible_collections.longdistance.vmotion.plugins.module_utils._errors import LongDistanceError, VSphereError
+from ansible_collections.longdistance.vmotion.plugins.module_utils._migration import scheduler
+from ansible_collections.longdistance.vmotion.plugins.module_utils._migration.wave import GtmSwitchError, Wave, gtm_module_args
+from ansible_collections.longdistance.vmotion.plugins.module_utils._vsphere import relocate
+from ansible_collections.longdistance.vmotion.plugins.module_utils._vsphere.session import ARGUMENT_SPEC as VSPHERE_SPEC, Session
+from ansible_collections.longdistance.vmotion.plugins.modules.vm_group_migrate import ARGUMENT_SPEC
+
+display = Display()
+
+TARGET_KEYS = ("esxi_hostname", "cluster_name", "datacenter", "datastore", "resource_pool", "folder", "network_mapping", "strategy",
+               "allow_powered_off", "priority")
+
+
+def vm_ids(items):
+    """``(names, {name: moid})`` from VM items given as names or ``{name, moid}``."""
+    names, moids = [], {}
+    for item in items:
+        if isinstance(item, dict):
+            if not item.get("name"):
+                raise AnsibleActionFail(f"vms: {item!r} has no name")
+            names.append(item["name"])
+            if item.get("moid"):
+                moids[item["name"]] = item["moid"]
+        elif isinstance(item, str) and item:
+            names.append(item)
+        else:
+            raise AnsibleActionFail(f"vms: {item!r} is neither a VM name nor a {{name, moid}} item")
+    if len(set(names)) != len(names):
+        raise AnsibleActionFail(f"vms: duplicate names in {names}")
+    return names, moids
+
+
+def deadline(text):
+    """Epoch seconds of ``start_before`` (ISO 8601; a time without zone is UTC; ``HH:MM`` = today or tomorrow, UTC)."""
+    if not text:
+        return None
+    now = datetime.datetime.now(datetime.timezone.utc)
+    try:
+        if len(text) <= 5 and ":" in text:
+            hour, minute = (int(part) for part in text.split(":"))
+            when = now.replace(hour=hour, minute=minute, second=0, microsecond=0)
+            if when <= now - datetime.timedelta(hours=12):
+                when += datetime.timedelta(days=1)
+        else:
+            when = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+            if when.tzinfo is None:
+                when = when.replace(tzinfo=datetime.timezone.utc)
+    except ValueError as exc:
+        raise AnsibleActionFail(f"start_before: {text!r} is not an ISO 8601 time or HH:MM ({exc})") from exc
+    return when.timestamp()
+
+
+class ActionModule(ActionBase):
+    TRANSFERS_FILES = False
+    _requires_connection = False
+
+    def _gtm(self, task_vars, args):
+        def apply(device, stage, restore=None):
+            module_args = dict(args["gtm_devices"][device],
+                               **gtm_module_args(stage, args["wide_ip"], args["target_pool"], args["cutover_percent"], restore))
+            result = self._execute_module(module_name="longdistance.vmotion.bigip_gtm_ratio", module_args=module_args,
+                                          task_vars=task_vars)
+            if result.get("failed"):
+                raise GtmSwitchError(result.get("msg") or str(result), object=device)
+            return result
+        return apply
+
+    def run(self, tmp=None, task_vars=None):
+        result = super().run(tmp, task_vars)
+        validated = ArgumentSpecValidator(ARGUMENT_SPEC).validate(self._task.args)
+        if validated.error_messages:
+            raise AnsibleActionFail("; ".join(validated.error_messages))
+        args = validated.validated_parameters
+        names, moids = vm_ids(args["vms"])
+        for key, low, high in (("concurrency", 1, None), ("threshold", 1, 100), ("cutover_percent", 0, 100), ("timeout", 1, None),
+                               ("follow_timeout", 0, None)):
+            if args[key] < low or (high is not None and args[key] > high):
+                raise AnsibleActionFail(f"{key} must be {low}{'-' + str(high) if high else ' or more'}, got {args[key]}")
+        missing = [device for device in args["gtm_devices"] if not isinstance(args["gtm_devices"][device], dict)]
+        if missing or (args["gtm_devices"] and not (args["wide_ip"] and args["target_pool"])):
+            raise AnsibleActionFail("gtm_devices needs a dict of connection options per device, plus wide_ip and target_pool")
+
+        state = args["state"] or scheduler.new_state(names, args["concurrency"], args["threshold"], args["timeout"], args["on_timeout"],
+                                                     args["follow_timeout"])
+        if state["order"] != names:
+            raise AnsibleActionFail(f"state is for VMs {state['order']}, not {names}")
+        state["config"].update(wave=args["wave"], start_deadline=deadline(args["start_before"]), concurrency=args["concurrency"])
+        source_params = ArgumentSpecValidator(VSPHERE_SPEC).validate(dict(args["vcenter"]))
+        if source_params.error_messages:
+            raise AnsibleActionFail("vcenter: " + "; ".join(source_params.error_messages))
+        targets = {key: args[key] for key in TARGET_KEYS}
+        targets.update(destination_vcenter=args["destination_vcenter"],
+                       **{f"destination_{key}": None for key in relocate.DEST_KEYS})
+        targets.update({key: source_params.validated_parameters.get(key) for key in ("validate_certs", "ca_path", "proxy_host", "proxy_port")})
+        check_mode = bool(self._task.check_mode)
+        sessions = 0
+        try:
+            with Session(source_params.validated_parameters, check_mode=check_mode) as source:
+                sessions += 1
+                with relocate.destination_session(source, targets) as dest:
+                    sessions += 0 if dest is source else 1
+                    wave = Wave(source, dest, targets, state, gtm_devices=list(args["gtm_devices"]), gtm_apply=self._gtm(task_vars, args),
+                                progress=display.display, poll_interval=args["poll_interval"], gtm_attempts=args["gtm_attempts"],
+                                gtm_retry_delay=args["gtm_retry_delay"], check_mode=check_mode, vm_ids=moids)
+                    # Every VM is read (once): those of later waves already at the target count for GTM now.
+                    wave.plan(names)
+                    decision = wave.run() if not check_mode else scheduler.decide(wave.state, time.time())
+                    state = wave.state
+        except (LongDistanceError, VSphereError) as exc:
+            raise AnsibleActionFail(exc.msg) from exc
+        state["sessions"] = state.get("sessions", 0) + sessions
+        for entry in state["vms"].values():
+            for key in ("started", "finished"):
+                entry[f"{key}_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(entry[key])) if entry[key] else None
+        result.update(changed=any(state["vms"][n]["status"] == "done" for n in names) or any(c["changed"] for c in state["gtm_changes"]),
+                      state=state, status="planned" if check_mode else decision["status"], moved=scheduler.moved(state),
+                      left=scheduler.left(state), stranded=scheduler.stranded(state), gtm_stage=state["gtm_stage"],
+                      failure=state["failure"])
+        return result
