@@ -11,7 +11,7 @@ VCSIM_DIR := tests/simulators/vcenter
 VCSIM := $(VCSIM_DIR)/vcsim-ld
 VCSIM_SOURCES := $(shell find $(VCSIM_DIR) \( -name '*.go' -o -name go.mod -o -name go.sum -o -name build.sh \) 2>/dev/null)
 
-.PHONY: test bootstrap sanity lint unit molecule vcsim sims sims-stop demo bench clean
+.PHONY: test bootstrap sanity lint unit molecule vcsim sims sims-stop demo bench ee clean
 
 test: sanity lint unit molecule
 
@@ -45,6 +45,10 @@ sims-stop: bootstrap
 
 demo: bootstrap $(VCSIM)
 	scripts/demo.sh
+
+# Build context of the execution environment in build/ee/context (then: podman build -t IMAGE build/ee/context).
+ee: bootstrap
+	scripts/ee.sh
 
 # Benchmarks (request counts, wall time, scaling against the BIG-IP simulator); not part of `make test`.
 bench: bootstrap
