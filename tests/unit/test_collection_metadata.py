@@ -20,7 +20,7 @@ SEMVER = re.compile(
 )
 GROUPS = ("bigip", "vsphere")
 # Never part of a built collection: local state, test-only code, CI and developer tooling.
-NOT_SHIPPED = (".venv/", ".sims/", ".ci/", "scripts/", "benchmarks/", "tests/simulators/", "tests/output/", "Makefile")
+NOT_SHIPPED = (".venv/", ".venv-2.20/", ".venv-2.21/", ".sims/", ".ci/", "scripts/", "benchmarks/", "tests/simulators/", "tests/output/", "Makefile")
 
 
 def load_yaml(relative: str):
