@@ -11,6 +11,7 @@
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+[ -z "${LDV_VENV:-}" ] || die "bootstrap.sh installs .venv: unset LDV_VENV"
 
 # Without the shellcheck package, ansible-test skips its shellcheck sanity test with only a warning.
 APT_PACKAGES=(golang-go golang-github-vmware-govmomi-dev shellcheck)

@@ -18,7 +18,7 @@ run_version() {
     [ -x "$venv/bin/python" ] || die "$venv is missing: run scripts/bootstrap.sh"
     python="$("$venv/bin/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
     # The venv's ansible-test, ansible-playbook and python first; pytest's tests find the repository's awx.awx copy.
-    PATH="$venv/bin:$PATH" LDV_SANITY_PYTHON="$python" scripts/sanity.sh &&
+    LDV_VENV="$venv" LDV_SANITY_PYTHON="$python" scripts/sanity.sh &&
         PATH="$venv/bin:$PATH" "$venv/bin/pytest" tests/unit -q -p no:cacheprovider
 }
 

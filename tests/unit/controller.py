@@ -148,9 +148,8 @@ def validate_arguments(module: str, params: dict) -> list[str]:
     from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
     spec, kwargs = awx_argument_spec(module)
-    validator = ArgumentSpecValidator(spec, **{key: kwargs[key] for key in ("mutually_exclusive", "required_together",
-                                                                            "required_one_of", "required_if", "required_by")
-                                                 if key in kwargs})
+    rules = ("mutually_exclusive", "required_together", "required_one_of", "required_if", "required_by")
+    validator = ArgumentSpecValidator(spec, **{key: kwargs[key] for key in rules if key in kwargs})
     return [str(error) for error in validator.validate(params).errors]
 
 

@@ -64,8 +64,9 @@ def test_every_key_of_every_object_reaches_the_module(objects):
 
 @needs_awx
 def test_module_arguments_match_the_awx_argument_specs(calls):
-    assert {module for module, _, _ in calls} == {"organization", "credential_type", "credential", "execution_environment", "project",
-                                                   "inventory", "inventory_source", "job_template", "workflow_job_template"}
+    modules = {"organization", "credential_type", "credential", "execution_environment", "project", "inventory", "inventory_source",
+               "job_template", "workflow_job_template"}
+    assert {call[0] for call in calls} == modules
     errors = {f"{module} {item['name']}": ctl.validate_arguments(module, args) for module, item, args in calls}
     assert not {key: value for key, value in errors.items() if value}
 
@@ -285,6 +286,9 @@ def role_options() -> dict:
     return specs["argument_specs"]["main"]["options"]
 
 
+JINJA_WORDS = {"default", "omit", "if", "else", "is", "defined", "string", "split", "map", "trim", "select", "list", "regex_replace", "n"}
+
+
 def playbook_mapping() -> dict:
     """Extra variable -> role option, as playbooks/migrate.yml hands them over (its set_fact of migrate_* variables)."""
     plays = yaml.safe_load(open(os.path.join(REPO, "playbooks", "migrate.yml"), encoding="utf-8"))
@@ -292,8 +296,8 @@ def playbook_mapping() -> dict:
     facts = next(task["ansible.builtin.set_fact"] for task in play["pre_tasks"] if "ansible.builtin.set_fact" in task)
     mapping = {}
     for option, template in facts.items():
-        for variable in set(re.findall(r"\b([a-z_]+)\b", str(template))) - {"default", "omit", "if", "else", "is", "defined", "string",
-                                                                           "split", "map", "trim", "select", "list", "regex_replace", "n"}:
+        words = set(re.findall(r"\b([a-z_]+)\b", str(template)))
+        for variable in words - JINJA_WORDS:
             mapping.setdefault(variable, set()).add(option)
     return mapping
 
@@ -362,14 +366,14 @@ def read_environment_variables() -> set[str]:
     """Environment variables the collection reads: module option fallbacks and env lookups in playbooks/roles/inventories."""
     names = set()
     for root in ("plugins",):
-        for folder, _, files in os.walk(os.path.join(REPO, root)):
+        for folder, _dirs, files in os.walk(os.path.join(REPO, root)):
             for name in files:
                 if name.endswith(".py"):
                     text = open(os.path.join(folder, name), encoding="utf-8").read()
                     for listed in re.findall(r"env_fallback,\s*\[([^\]]*)\]", text):
                         names.update(re.findall(r"['\"](\w+)['\"]", listed))
     for root in ("playbooks", "roles", "inventories"):
-        for folder, _, files in os.walk(os.path.join(REPO, root)):
+        for folder, _dirs, files in os.walk(os.path.join(REPO, root)):
             for name in files:
                 if name.endswith((".yml", ".yaml")):
                     text = open(os.path.join(folder, name), encoding="utf-8").read()
@@ -381,7 +385,7 @@ def referenced_variables() -> str:
     """The text of every playbook, role and inventory file (where extra variables are read)."""
     chunks = []
     for root in ("playbooks", "roles", "inventories"):
-        for folder, _, files in os.walk(os.path.join(REPO, root)):
+        for folder, _dirs, files in os.walk(os.path.join(REPO, root)):
             chunks += [open(os.path.join(folder, name), encoding="utf-8").read() for name in files if name.endswith((".yml", ".yaml", ".j2"))]
     return "\n".join(chunks)
 
