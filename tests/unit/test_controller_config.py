@@ -89,11 +89,13 @@ def test_surveys_follow_awx_survey_rules(objects):
                                                                         "required": True, "choices": ["a"], "default": "b"}]})
 
 
-def free_port() -> int:
-    """A loopback port nothing listens on (bound, then released)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+@pytest.fixture
+def free_port():
+    """A loopback port where nothing listens for the whole test: bound (so no other process can take it) but never
+    listening, so a connection to it is refused."""
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        yield holder.getsockname()[1]
 
 
 def run_setup(playbook: str, extra: dict, tmp_path):
@@ -123,10 +125,10 @@ def controller_at(port: int) -> dict:
 
 
 @needs_awx
-def test_setup_playbook_runs_up_to_the_controller(tmp_path):
+def test_setup_playbook_runs_up_to_the_controller(tmp_path, free_port):
     """The playbook as shipped: variables load (README.md beside them is skipped), the secrets check passes, and the
     first awx.awx task fails only because nothing listens where the controller should be."""
-    runner = run_setup("playbooks/controller_setup.yml", dict(ctl.SECRETS, **controller_at(free_port())), tmp_path)
+    runner = run_setup("playbooks/controller_setup.yml", dict(ctl.SECRETS, **controller_at(free_port)), tmp_path)
     results = task_results(runner)
     assert (runner.status, runner.rc) == ("failed", 2)
     names = list(results)
@@ -137,10 +139,10 @@ def test_setup_playbook_runs_up_to_the_controller(tmp_path):
 
 
 @needs_awx
-def test_setup_playbook_names_missing_secrets(tmp_path):
+def test_setup_playbook_names_missing_secrets(tmp_path, free_port):
     secrets = dict(ctl.SECRETS)
     del secrets["longdistance_controller_bigip_password"]
-    runner = run_setup("playbooks/controller_setup.yml", dict(secrets, **controller_at(free_port())), tmp_path)
+    runner = run_setup("playbooks/controller_setup.yml", dict(secrets, **controller_at(free_port)), tmp_path)
     results = task_results(runner)
     assert (runner.status, runner.rc) == ("failed", 2)
     assert list(results)[-1] == "Check that the secrets were given"
@@ -148,7 +150,7 @@ def test_setup_playbook_names_missing_secrets(tmp_path):
 
 
 @needs_awx
-def test_every_setup_task_reaches_the_controller_with_valid_arguments(tmp_path, objects):
+def test_every_setup_task_reaches_the_controller_with_valid_arguments(tmp_path, objects, free_port):
     """Every task of controller_setup.yml, for every object, gets as far as contacting the controller: the awx.awx
     modules validate their arguments first, so a connection error (not an argument error) for each of them proves the
     arguments valid. A copy of the playbook differs only in going on after failed tasks and showing the credentials
@@ -159,7 +161,7 @@ def test_every_setup_task_reaches_the_controller_with_valid_arguments(tmp_path, 
         task.pop("no_log", None)
     copy = tmp_path / "controller_setup.yml"
     copy.write_text(yaml.safe_dump(play, sort_keys=False), encoding="utf-8")
-    extra = dict(ctl.SECRETS, longdistance_controller_config_dir=ctl.CONFIG_DIR, **controller_at(free_port()))
+    extra = dict(ctl.SECRETS, longdistance_controller_config_dir=ctl.CONFIG_DIR, **controller_at(free_port))
     results = task_results(run_setup(str(copy), extra, tmp_path))
     for task in ctl.setup_tasks():
         expected = [item["name"] for item in objects[task["loop_var"]]]
