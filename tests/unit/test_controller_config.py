@@ -418,3 +418,19 @@ def test_injection_renders_the_credential_inputs(objects):
     env, extra_vars = ctl.inject(destination, {"host": "vc2.example.com", "username": "u", "password": "p"})
     assert env == {"VMWARE_DEST_HOST": "vc2.example.com", "VMWARE_DEST_USER": "u", "VMWARE_DEST_PASSWORD": "p", "VMWARE_DEST_PORT": "443"}
     assert extra_vars == {}
+
+
+def test_imported_inventory_leaves_the_accounts_to_the_credentials(objects):
+    """What the inventory source imports holds no account: a BIG-IP's ansible_user / ansible_password would override the
+    Machine credential, and the vCenters must not read ansible_user / ansible_password, which the Machine credential
+    sets for every host of a job (-u, --ask-pass)."""
+    from tests.unit import awx_job
+
+    (source,) = objects["controller_inventory_sources"]
+    inventory = awx_job.inventory_from_source(source["source_path"], {})
+    if inventory["bigip"].get("vars", {}).get("ansible_connection") != "ansible.netcommon.httpapi":
+        pytest.skip("TEMPORARY until the connection rework is merged: the BIG-IPs are not inventory hosts over httpapi yet")
+    text = json.dumps(inventory)
+    for name in ("ansible_user", "ansible_password", "ansible_httpapi_password", "vault_"):
+        assert name not in text, f"the imported inventory sets {name}"
+    assert "vmware_user" in json.dumps(inventory["vcenter"].get("vars", {}))
