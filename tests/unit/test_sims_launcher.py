@@ -202,7 +202,7 @@ def test_start_is_a_no_op_while_all_run_and_restarts_a_partial_set(state_dir):
     # machine, so processes are told apart by pid and start time).
     assert len(survivors) == 4
     assert identities(second).isdisjoint(survivors)
-    assert process_identities(pid for pid, _ in survivors).isdisjoint(survivors)
+    assert process_identities(identity[0] for identity in survivors).isdisjoint(survivors)
     assert all(alive(state_dir, second).values())
     assert second["bigip"]["primary"]["password"] != first["bigip"]["primary"]["password"]
 
