@@ -11,9 +11,9 @@ VCSIM_DIR := tests/simulators/vcenter
 VCSIM := $(VCSIM_DIR)/vcsim-ld
 VCSIM_SOURCES := $(shell find $(VCSIM_DIR) \( -name '*.go' -o -name go.mod -o -name go.sum -o -name build.sh \) 2>/dev/null)
 
-.PHONY: test bootstrap sanity lint unit molecule vcsim sims sims-stop demo bench clean
+.PHONY: test bootstrap sanity lint unit molecule compat vcsim sims sims-stop demo bench ee clean
 
-test: sanity lint unit molecule
+test: sanity lint unit molecule compat
 
 bootstrap:
 	@scripts/bootstrap.sh
@@ -30,6 +30,10 @@ unit: bootstrap $(VCSIM)
 molecule: bootstrap $(VCSIM)
 	scripts/molecule.sh
 
+# Sanity and unit tests on ansible-core 2.20 (Python 3.12) and 2.21 (Python 3.13), side by side.
+compat: bootstrap $(VCSIM)
+	scripts/compat.sh
+
 vcsim: bootstrap $(VCSIM)
 
 $(VCSIM): $(VCSIM_SOURCES)
@@ -45,6 +49,10 @@ sims-stop: bootstrap
 
 demo: bootstrap $(VCSIM)
 	scripts/demo.sh
+
+# Build context of the execution environment in build/ee/context (then: podman build -t IMAGE build/ee/context).
+ee: bootstrap
+	scripts/ee.sh
 
 # Benchmarks (request counts, wall time, scaling against the BIG-IP simulator); not part of `make test`.
 bench: bootstrap

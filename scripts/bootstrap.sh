@@ -4,6 +4,8 @@
 #   2. .venv from requirements-test.txt, reinstalled only when the requirements change.
 #   3. .venv/collections/ansible_collections/longdistance/vmotion -> the repository.
 #   4. ansible-test's pip bootstrap seeded in ~/.ansible/test/cache (its usual download host is unreachable).
+#   4b. .venv-2.20 (Python 3.12) and .venv-2.21 (Python 3.13) with those ansible-core releases, for the sanity and
+#       unit tests on every ansible-core version meta/runtime.yml admits (scripts/compat.sh).
 #   5. the collections taken from the `ansible` package on PyPI (Galaxy is unreachable) into .venv/collections:
 #      ansible.netcommon (the httpapi connection of the BIG-IP hosts, galaxy.yml dependency) with the
 #      ansible.utils it needs, and awx.awx (playbooks/controller_setup.yml; ansible-lint resolves its
@@ -11,14 +13,16 @@
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+[ -z "${LDV_VENV:-}" ] || die "bootstrap.sh installs .venv: unset LDV_VENV"
 
 # Without the shellcheck package, ansible-test skips its shellcheck sanity test with only a warning.
 APT_PACKAGES=(golang-go golang-github-vmware-govmomi-dev shellcheck)
-PIP_BOOTSTRAP_VERSION=24.2
 ANSIBLE_TEST_CACHE="$HOME/.ansible/test/cache"
 REQUIREMENTS_STAMP="$VENV/.requirements.sha256"
 COLLECTIONS_SOURCE=ansible==12.3.0  # carries ansible.netcommon, ansible.utils and awx.awx 24.6.1
 BUNDLED_COLLECTIONS=(ansible/netcommon ansible/utils awx/awx)
+# ansible-core releases tested besides requirements-test.txt's, with the Python each runs on (scripts/compat.sh).
+COMPAT_VERSIONS=("2.20.10:3.12" "2.21.5:3.13")
 
 as_root() {
     if [ "$(id -u)" -eq 0 ]; then
@@ -85,23 +89,62 @@ link_collection() {
 }
 
 ansible_test_pip_version() {
-    local source
-    source="$("$VENV/bin/python" -c 'import ansible_test, os; print(os.path.dirname(ansible_test.__file__))')"
+    local venv="$1" source
+    source="$("$venv/bin/python" -c 'import ansible_test, os; print(os.path.dirname(ansible_test.__file__))')"
     sed -n "s/^ *pip='\([0-9.]*\)',\$/\1/p" "$source/_internal/python_requirements.py"
 }
 
+# ansible-test runs ~/.ansible/test/cache/get_pip_<version>.py: scripts/get_pip.py stands in for it, with the pip wheel.
 seed_ansible_test() {
-    local version
-    version="$(ansible_test_pip_version)"
-    [ "$version" = "$PIP_BOOTSTRAP_VERSION" ] ||
-        die "ansible-test bootstraps pip '${version}', scripts/get_pip_${PIP_BOOTSTRAP_VERSION//./_}.py stands in for pip $PIP_BOOTSTRAP_VERSION"
-    local wheel="$ANSIBLE_TEST_CACHE/pip-$PIP_BOOTSTRAP_VERSION-py3-none-any.whl"
-    local script="get_pip_${PIP_BOOTSTRAP_VERSION//./_}.py"
+    local venv="$1" version
+    version="$(ansible_test_pip_version "$venv")"
+    [ -n "$version" ] || die "cannot tell which pip ansible-test in $venv bootstraps"
+    local wheel="$ANSIBLE_TEST_CACHE/pip-$version-py3-none-any.whl"
+    local script="$ANSIBLE_TEST_CACHE/get_pip_${version//./_}.py"
     if [ ! -f "$wheel" ]; then
-        log "downloading pip $PIP_BOOTSTRAP_VERSION for ansible-test into $ANSIBLE_TEST_CACHE"
-        "$VENV/bin/pip" download -q "pip==$PIP_BOOTSTRAP_VERSION" --no-deps -d "$ANSIBLE_TEST_CACHE"
+        log "downloading pip $version for ansible-test into $ANSIBLE_TEST_CACHE"
+        "$VENV/bin/pip" download -q "pip==$version" --no-deps -d "$ANSIBLE_TEST_CACHE"
     fi
-    cmp -s "$ROOT/scripts/$script" "$ANSIBLE_TEST_CACHE/$script" || cp "$ROOT/scripts/$script" "$ANSIBLE_TEST_CACHE/$script"
+    cmp -s "$ROOT/scripts/get_pip.py" "$script" || cp "$ROOT/scripts/get_pip.py" "$script"
+}
+
+# A python3.X that runs: on PATH (not a pyenv shim that refuses), else pyenv's or the system's.
+find_python() {
+    local minor="$1" candidate
+    for candidate in "$(command -v "python$minor" 2>/dev/null)" "${PYENV_ROOT:-$HOME/.pyenv}"/versions/"$minor".*/bin/"python$minor" \
+        /usr/local/bin/"python$minor" /usr/bin/"python$minor"; do
+        if [ -n "$candidate" ] && [ -x "$candidate" ] && "$candidate" -c 'import venv' 2>/dev/null; then
+            echo "$candidate"
+            return
+        fi
+    done
+    return 1
+}
+
+# requirements-test.txt without the tools only the main venv runs (lint, molecule) and with another ansible-core.
+compat_requirements() {
+    local core="$1"
+    grep -v -E '^(ansible-core|molecule|ansible-lint)==' "$ROOT/requirements-test.txt" | sed "s|^-r requirements.txt|-r $ROOT/requirements.txt|"
+    echo "ansible-core==$core"
+}
+
+install_compat_venvs() {
+    local entry core minor venv python want
+    for entry in "${COMPAT_VERSIONS[@]}"; do
+        core="${entry%%:*}"
+        minor="${entry##*:}"
+        venv="$ROOT/.venv-${core%.*}"
+        want="$( (compat_requirements "$core"; cat "$ROOT/requirements.txt") | sha256sum | cut -d' ' -f1)"
+        if [ "$(cat "$venv/.requirements.sha256" 2>/dev/null)" != "$want" ] || ! "$venv/bin/python" -c '' 2>/dev/null; then
+            python="$(find_python "$minor")" || die "Python $minor is needed for ansible-core $core (scripts/compat.sh) and was not found"
+            log "creating $venv (Python $minor, ansible-core $core)"
+            rm -rf "$venv"
+            "$python" -m venv "$venv"
+            "$venv/bin/pip" install -q -r <(compat_requirements "$core")
+            echo "$want" >"$venv/.requirements.sha256"
+        fi
+        seed_ansible_test "$venv"
+    done
 }
 
 install_bundled_collections() {
@@ -135,5 +178,6 @@ EOF
 install_debs
 install_venv
 link_collection
-seed_ansible_test
+seed_ansible_test "$VENV"
+install_compat_venvs
 install_bundled_collections

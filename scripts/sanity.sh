@@ -20,4 +20,5 @@ git ls-files -z -co --exclude-standard |
     tar --null -T - -cf - | tar -xf - -C "$dest"
 
 cd "$dest"
-ansible-test sanity --python 3.11 --color no "$@"
+# LDV_SANITY_PYTHON: scripts/compat.sh runs it with another venv's ansible-test and Python.
+ansible-test sanity --python "${LDV_SANITY_PYTHON:-3.11}" --color no "$@"

@@ -89,10 +89,10 @@ def cert_paths(state_dir: str, name: str) -> tuple[str, str]:
     return os.path.join(state_dir, f"{name}.pem"), os.path.join(state_dir, f"{name}.key")
 
 
-def bigip_sim(state_dir: str, site: str) -> Sim:
+def bigip_sim(state_dir: str, site: str, password: str | None = None) -> Sim:
     if not os.path.isfile(BIGIP_SERVER):
         raise SimError(f"BIG-IP simulator {BIGIP_SERVER} is missing")
-    password = secrets.token_urlsafe(16)  # passed in the environment, never on the command line (ps)
+    password = password or secrets.token_urlsafe(16)  # passed in the environment, never on the command line (ps)
     name = f"bigip-{site}"
     cert, key = certs.issue_server_cert(state_dir, name)
     argv = [sys.executable, BIGIP_SERVER, "--name", site, "--host", LOOPBACK, "--port", "0",
@@ -104,10 +104,10 @@ def bigip_sim(state_dir: str, site: str) -> Sim:
     return Sim("bigip", site, BIGIP_USER, password, argv, {BIGIP_PASSWORD_ENV: password})
 
 
-def vcenter_sim(state_dir: str, site: str, time_scale: float) -> Sim:
+def vcenter_sim(state_dir: str, site: str, time_scale: float, password: str | None = None) -> Sim:
     if not os.access(VCSIM, os.X_OK):
         raise SimError(f"vCenter simulator binary {VCSIM} is missing: run `make vcsim`")
-    password = secrets.token_urlsafe(16)
+    password = password or secrets.token_urlsafe(16)
     cert, key = certs.issue_server_cert(state_dir, f"vcenter-{site}")
     ca_cert = certs.ensure_ca(state_dir)[0]
     argv = [VCSIM, "-listen", f"{LOOPBACK}:0", "-cert", cert, "-key", key, "-ca", ca_cert, "-site", site,
@@ -287,8 +287,11 @@ def running(state_dir: str, endpoints: dict | None) -> dict[str, bool]:
 
 
 def start(state_dir: str = DEFAULT_DIR, timeout: float = DEFAULT_START_TIMEOUT,
-          time_scale: float = DEFAULT_TIME_SCALE) -> dict:
-    """Start the four simulators (or keep the running set); return the endpoints document."""
+          time_scale: float = DEFAULT_TIME_SCALE, shared_password: str | None = None) -> dict:
+    """Start the four simulators (or keep the running set); return the endpoints document.
+
+    ``shared_password``: one password for the four devices (one account on both sites, as one controller credential
+    serves both BIG-IPs); by default each device gets its own random password."""
     state_dir = os.path.abspath(state_dir)
     endpoints = read_endpoints(state_dir)
     alive = running(state_dir, endpoints)
@@ -298,7 +301,8 @@ def start(state_dir: str = DEFAULT_DIR, timeout: float = DEFAULT_START_TIMEOUT,
         stop(state_dir)
     fresh_state_dir(state_dir)
     ca_cert = certs.ensure_ca(state_dir)[0]
-    sims = [bigip_sim(state_dir, site) for site in SITES] + [vcenter_sim(state_dir, site, time_scale) for site in SITES]
+    sims = ([bigip_sim(state_dir, site, shared_password) for site in SITES]
+            + [vcenter_sim(state_dir, site, time_scale, shared_password) for site in SITES])
     started: list[Running] = []
     try:
         for sim in sims:

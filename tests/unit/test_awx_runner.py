@@ -1,68 +1,124 @@
-"""playbooks/migrate.yml run the way AWX runs a job template: through ansible-runner, against the lab simulators.
+"""The job templates and the change-window workflow of extensions/controller/, run the way AWX runs them.
 
-AWX hands a job to ansible-runner with a private data directory (project, inventory, extra variables, credential
-environment) and reads back the job's status, return code and the ``set_stats`` artifact of the
-``playbook_on_stats`` event. These tests do the same with ansible-runner's Python API and assert what AWX would see:
-the first run moves the VM and reports it in ``migrate_summary``; the second run of the same job moves nothing and
-changes nothing.
+Each job goes through ansible-runner with a private data directory built as AWX builds it (tests/unit/awx_job.py):
+the project is the repository, the inventory is what the controller's inventory source imports from the project
+(no secret in it) plus the devices' addresses, the credentials are those of credentials.yml injected as AWX injects
+them (Machine: -u and the password prompt; VMware vCenter: VMWARE_*; the custom type: its injectors), the extra
+variables are the template's and the survey answers with the types AWX gives them. The devices are the lab
+simulators, with one account on all four (one controller credential serves both sites).
 """
 from __future__ import annotations
 
 import json
 import os
-import sys
 
 import pytest
 import requests
 
 from tests.simulators import sims
+from tests.unit import awx_job
+from tests.unit import controller as ctl
 
-ansible_runner = pytest.importorskip("ansible_runner")
+pytest.importorskip("ansible_runner")
 
-pytestmark = [pytest.mark.bigip_sim, pytest.mark.vcenter_sim, pytest.mark.slow,
+# The controller's Machine credential reaches the BIG-IPs through the httpapi connection of the inventory hosts.
+_BIGIP_CONNECTION = os.path.join(ctl.REPO, "inventories", "example", "group_vars", "bigip", "connection.yml")
+HTTPAPI_INVENTORY = os.path.isfile(_BIGIP_CONNECTION) and "ansible.netcommon.httpapi" in open(_BIGIP_CONNECTION, encoding="utf-8").read()
+
+pytestmark = [pytest.mark.skipif(not HTTPAPI_INVENTORY, reason="TEMPORARY until the connection rework is merged: inventories/example "
+                                                               "does not connect to the BIG-IPs over httpapi yet"),
+              pytest.mark.bigip_sim, pytest.mark.vcenter_sim, pytest.mark.slow,
               pytest.mark.skipif(not os.path.isfile(sims.BIGIP_SERVER), reason="BIG-IP simulator is not written yet"),
               pytest.mark.skipif(not os.access(sims.VCSIM, os.X_OK), reason="vCenter simulator binary is not built (make vcsim)")]
 
-REPO = sims.REPO
-COLLECTIONS = os.path.join(REPO, ".venv", "collections")
-# The venv's ansible-playbook first on PATH, also when pytest runs without the venv activated (`make unit`).
-SEARCH_PATH = os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", os.defpath)])
-VM = "web-06"
 # Simulated WAN transfers (a 10-40 GB disk) divided by this, so a migration takes seconds.
 TIME_SCALE = 400.0
-MIGRATION = {"vm": VM, "from_site": "primary", "to_site": "secondary", "poll_interval": 1}
+ACCOUNT_PASSWORD = "Lab-account-1"
+VM = "web-06"
 
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    """A fresh set of the four lab simulators in a private state directory, stopped after the module."""
+    """A fresh set of the four lab simulators, one account on all of them, stopped after the module."""
     state_dir = str(tmp_path_factory.mktemp("sims"))
     try:
-        yield sims.start(state_dir, time_scale=TIME_SCALE)
+        yield sims.start(state_dir, time_scale=TIME_SCALE, shared_password=ACCOUNT_PASSWORD)
     finally:
         sims.stop(state_dir)
 
 
 @pytest.fixture(scope="module")
-def job(lab, tmp_path_factory):
-    """Runs one playbook as an AWX job would; returns (runner, artifact data of the stats event)."""
-    state_dir = os.path.dirname(lab["ca_cert"])
-    reports = str(tmp_path_factory.mktemp("reports"))
+def controller(lab):
+    """The controller objects of extensions/controller/, with the lab's account and vCenters as the secrets."""
+    settings = {
+        "longdistance_controller_bigip_user": lab["bigip"]["primary"]["user"],
+        "longdistance_controller_bigip_password": ACCOUNT_PASSWORD,
+        "longdistance_controller_vcenter_user": lab["vcenter"]["primary"]["username"],
+        "longdistance_controller_source_vcenter_password": ACCOUNT_PASSWORD,
+        "longdistance_controller_destination_vcenter_password": ACCOUNT_PASSWORD,
+        "longdistance_controller_source_vcenter": lab["vcenter"]["primary"]["hostname"],
+        "longdistance_controller_destination_vcenter": lab["vcenter"]["secondary"]["hostname"],
+        "longdistance_controller_destination_vcenter_port": lab["vcenter"]["secondary"]["port"],
+    }
+    variables = ctl.config_vars(settings)
+    return {name: ctl.plain(ctl.render(value, variables)) for name, value in variables.items() if name.startswith("controller_")}
 
-    def run(playbook: str, ident: str, extravars: dict | None = None):
-        private = str(tmp_path_factory.mktemp(ident))
-        runner = ansible_runner.run(
-            private_data_dir=private, project_dir=REPO, playbook=f"playbooks/{playbook}.yml",
-            inventory=os.path.join(REPO, "inventories", "lab"), ident=ident, quiet=True,
-            extravars=dict(extravars or {}, report_dir=reports),
-            # What AWX puts in env/envvars: the credentials' injections; here the lab's endpoints file.
-            envvars={"PATH": SEARCH_PATH, "LDV_SIMS_DIR": state_dir, "ANSIBLE_COLLECTIONS_PATH": COLLECTIONS, "ANSIBLE_FORCE_COLOR": "false"},
-            settings={"job_timeout": 600})
-        stats = [event for event in runner.events if event["event"] == "playbook_on_stats"]
-        artifact = stats[-1]["event_data"].get("artifact_data", {}) if stats else {}
-        return runner, artifact, reports
+
+def lab_host_vars(lab: dict) -> dict:
+    """The host variables an administrator sets on the controller inventory for these devices: address, port, CA."""
+    host_vars = {}
+    for site in sims.SITES:
+        bigip, vcenter = lab["bigip"][site], lab["vcenter"][site]
+        host_vars[f"bigip-{site}"] = {"ansible_host": bigip["server"], "ansible_httpapi_port": bigip["server_port"],
+                                      "ansible_httpapi_ca_path": lab["ca_cert"], "ansible_port": bigip["server_port"]}
+        host_vars[f"vcenter-{site}"] = {"ansible_host": vcenter["hostname"], "ansible_port": vcenter["port"],
+                                        "vmware_ca_path": lab["ca_cert"]}
+    return host_vars
+
+
+@pytest.fixture(scope="module")
+def launch(lab, controller, tmp_path_factory):
+    """Launches a job template by name like AWX: survey answers, credentials, the imported inventory."""
+    (source,) = controller["controller_inventory_sources"]
+    inventory = awx_job.inventory_from_source(source["source_path"], lab_host_vars(lab))
+    secret_text = json.dumps(inventory)
+    assert ACCOUNT_PASSWORD not in secret_text and "CHANGE-ME" not in secret_text, "the imported inventory holds a secret"
+    templates = {template["name"]: template for template in controller["controller_templates"]}
+    credentials = {credential["name"]: credential for credential in controller["controller_credentials"]}
+    types = {kind["name"]: kind for kind in controller["controller_credential_types"]}
+    jobs_dir = str(tmp_path_factory.mktemp("jobs"))
+    count = [0]
+
+    def run(name: str, survey: dict | None = None, workflow_vars: dict | None = None, template_vars: dict | None = None):
+        template = dict(templates[name])
+        if template_vars:
+            template["extra_vars"] = dict(template.get("extra_vars") or {}, **template_vars)
+        count[0] += 1
+        ident = f"{count[0]:02d}-{name.rsplit(' ', 1)[-1]}"
+        return awx_job.run(jobs_dir, ident, template, credentials=[credentials[c] for c in template["credentials"]], types=types,
+                           inventory=inventory, survey=survey, workflow_vars=workflow_vars)
 
     return run
+
+
+@pytest.fixture(scope="module")
+def workflow(controller, launch):
+    (definition,) = controller["controller_workflows"]
+
+    def run(survey: dict):
+        answers = ctl.survey_answers(definition["survey_spec"], survey)
+        return awx_job.run_workflow(definition, lambda identifier, template, variables: launch(template, workflow_vars=variables),
+                                    answers)
+
+    return run
+
+
+@pytest.fixture(scope="module")
+def sites_configured(launch):
+    job = launch("longdistance.vmotion site set-up")
+    assert (job.status, job.rc) == ("successful", 0), job.stdout()
+    assert job.runner.stats["changed"], "site set-up changed nothing on fresh devices"
+    return job
 
 
 def admin_post(endpoints: dict, device: dict, route: str, body: dict) -> dict:
@@ -87,65 +143,107 @@ def wide_ip_state(endpoints: dict, site: str) -> tuple[dict, dict]:
     return ratios, enabled
 
 
-def stdout_tail(runner) -> str:
-    return "".join(runner.stdout.readlines()[-60:])
+def progress_events(job) -> list[dict]:
+    """Per-item events of the migration's polling task: one progress table per polling round, sent while it runs."""
+    return [event for event in job.events if event["event"] == "runner_item_on_ok"
+            and event.get("event_data", {}).get("task", "").startswith("Follow the running migrations")]
 
 
-def test_migrate_job_moves_the_vm_and_sets_the_summary_artifact(job):
-    site = job("site", "site")[0]
-    assert (site.status, site.rc) == ("successful", 0), stdout_tail(site)
+def test_change_window_moves_the_vm_and_keeps_the_report(sites_configured, workflow):
+    run = workflow({"vms": f"{VM}\n", "from_site": "primary", "to_site": "secondary"})
 
-    runner, artifact, reports = job("migrate", "migrate-1", MIGRATION)
-
-    assert (runner.status, runner.rc) == ("successful", 0), stdout_tail(runner)
-    summary = artifact["migrate_summary"]
-    assert summary["status"] == "success"
-    assert summary["mode"] == "single"
-    assert summary["moved"] == [VM] and summary["skipped"] == [] and summary["failed"] == []
-    assert (summary["from_site"], summary["to_site"]) == ("primary", "secondary")
-    # A single VM: GTM goes straight to all traffic on the target pool, on both GTM devices.
-    assert summary["gtm_stage"] == "all"
-    assert summary["gtm_changes"] == 2
+    jobs = run["jobs"]
+    assert list(jobs) == ["preflight", "migrate", "routing check"]
+    assert {name: (job.status, job.rc) for name, job in jobs.items()} == {name: ("successful", 0) for name in jobs}, \
+        "\n".join(job.stdout() for job in jobs.values() if job.status != "successful")
+    assert run["status"] == "successful"
+    migrate = jobs["migrate"]
+    summary = migrate.artifacts["migrate_summary"]
+    assert (summary["status"], summary["mode"], summary["moved"], summary["failed"]) == ("success", "single", [VM], [])
+    assert (summary["from_site"], summary["to_site"], summary["gtm_stage"], summary["gtm_changes"]) == ("primary", "secondary", "all", 2)
+    # Progress while the migration ran: polling-round events, each a table naming the VM, before the report was written.
+    polls = progress_events(migrate)
+    assert polls, "no progress event during the migration"
+    assert all(VM in event["event_data"]["res"]["_ansible_item_label"] for event in polls)
+    report_task = next(event for event in migrate.events if event.get("event_data", {}).get("task") == "Write the JSON report")
+    assert max(event["counter"] for event in polls) < report_task["counter"]
+    # No report_dir given: the reports are in the job's artifacts directory, which ansible-runner keeps.
+    assert os.path.dirname(summary["report"]["json"]) == os.path.join(migrate.artifacts_dir, "reports")
     with open(summary["report"]["json"], encoding="utf-8") as handle:
         report = json.load(handle)
-    assert os.path.dirname(summary["report"]["json"]) == reports
-    assert [vm["name"] for vm in report["vms"]] == [VM]
-    assert report["vms"][0]["placement"]["datacenter"] == "Secondary"
-    assert [change["ratios_after"] for change in report["gtm_changes"]] == [{"Local_pool": 0, "Remote_pool": 1}] * 2
+    assert [vm["name"] for vm in report["vms"]] == [VM] and report["vms"][0]["placement"]["datacenter"] == "Secondary"
     assert os.path.isfile(summary["report"]["markdown"])
+    # The routing check got the migration's artifact (as a workflow passes it on) and found routing enabled.
+    assert jobs["routing check"].runner.stats["failures"] == {}
 
 
-def test_second_run_of_the_same_job_changes_nothing(job):
-    runner, artifact = job("migrate", "migrate-2", MIGRATION)[:2]
+def test_second_migrate_job_changes_nothing_and_writes_where_configured(launch, tmp_path):
+    """The controller setting longdistance_controller_report_dir becomes the template's report_dir (a directory the
+    execution nodes expose to jobs, so it exists before the job)."""
+    tmp_path.chmod(0o755)
+    job = launch("longdistance.vmotion migrate", survey={"vms": VM, "from_site": "primary", "to_site": "secondary"},
+                 template_vars={"report_dir": str(tmp_path)})
 
-    assert (runner.status, runner.rc) == ("successful", 0), stdout_tail(runner)
-    assert runner.stats["changed"] == {}, runner.stats
-    summary = artifact["migrate_summary"]
-    assert summary["moved"] == [] and summary["skipped"] == [VM]
-    assert summary["gtm_changes"] == 0
+    assert (job.status, job.rc) == ("successful", 0), job.stdout()
+    changed = [event["event_data"]["task"] for event in job.events if event["event"] in ("runner_on_ok", "runner_item_on_ok")
+               and event["event_data"]["res"].get("changed")]
+    assert job.runner.stats["changed"] == {}, changed
+    summary = job.artifacts["migrate_summary"]
+    assert summary["moved"] == [] and summary["skipped"] == [VM] and summary["gtm_changes"] == 0
+    assert os.path.dirname(summary["report"]["json"]) == str(tmp_path) and os.path.isfile(summary["report"]["json"])
 
 
-def test_failed_migration_stops_names_the_vm_and_the_fault_and_keeps_gtm_where_the_vms_are(job, lab):
-    gtm_before = {site: wide_ip_state(lab, site) for site in ("primary", "secondary")}
+def test_failed_migration_still_checks_routing_and_fails_the_workflow(sites_configured, workflow, lab):
+    gtm_before = {site: wide_ip_state(lab, site) for site in sims.SITES}
     admin_post(lab, lab["vcenter"]["primary"], "faults/migration",
                {"fault": "VMotionLinkDown", "at_progress": 40, "count": 1, "message": "vMotion link to esx-s1 went down"})
 
     # Threshold 100: one of the two VMs failing keeps the group below it, so GTM must end as it started.
-    request = {"vms": ["web-01", "web-02"], "from_site": "primary", "to_site": "secondary", "threshold": 100, "concurrency": 2, "poll_interval": 1}
-    runner, artifact = job("migrate", "migrate-fail", request)[:2]
+    run = workflow({"vms": "web-01, web-02", "from_site": "primary", "to_site": "secondary", "threshold": 100})
 
-    assert (runner.status, runner.rc) == ("failed", 2), stdout_tail(runner)
-    summary = artifact["migrate_summary"]
-    assert summary["status"] == "failed"
-    assert summary["failed"] == ["web-01"] and summary["moved"] == ["web-02"]
-    assert summary["failure"]["vm"] == "web-01"
+    jobs = run["jobs"]
+    assert list(jobs) == ["preflight", "migrate", "routing check after a failed migration"]
+    assert jobs["preflight"].status == "successful"
+    migrate = jobs["migrate"]
+    assert (migrate.status, migrate.rc) == ("failed", 2), migrate.stdout()
+    summary = migrate.artifacts["migrate_summary"]
+    assert summary["status"] == "failed" and summary["failed"] == ["web-01"] and summary["moved"] == ["web-02"]
     assert "vMotion link to esx-s1 went down" in summary["failure"]["msg"]
+    assert {site: wide_ip_state(lab, site) for site in sims.SITES} == gtm_before
     assert "VMotionLinkDown" in summary["failure"]["fault"]
-    final = [event for event in runner.events if event["event"] == "runner_on_failed"][-1]["event_data"]["res"]["msg"]
-    assert final.startswith("Migration of web-01 from primary to secondary failed") and "vMotion link to esx-s1 went down" in final
-    assert {site: wide_ip_state(lab, site) for site in ("primary", "secondary")} == gtm_before
     with open(summary["report"]["json"], encoding="utf-8") as handle:
         report = json.load(handle)
     assert report["gtm_changes"] == [], "1/2 moved is below the threshold: no GTM write was needed, none was applied"
     assert [vm["status"] for vm in report["vms"]] == ["failed", "done"]
-    assert report["vms"][0]["timeline"][-1]["state"] == "error"
+    # The report outlives the failed job, and the routing check names it after checking routing on both BIG-IPs.
+    assert os.path.isfile(summary["report"]["json"]) and os.path.isfile(summary["report"]["markdown"])
+    check = jobs["routing check after a failed migration"]
+    assert (check.status, check.rc) == ("failed", 2), check.stdout()
+    checked = {event["event_data"]["host"] for event in check.events if event["event"] == "runner_on_ok"
+               and event.get("event_data", {}).get("task") == "Read the iSession routing of the remote endpoints"}
+    assert checked == {"bigip-primary", "bigip-secondary"}
+    final = [event for event in check.events if event["event"] == "runner_on_failed"][-1]["event_data"]["res"]["msg"]
+    assert "vMotion link to esx-s1 went down" in final and summary["report"]["markdown"] in final
+    assert run["status"] == "failed"
+
+
+def test_same_site_answer_stops_the_workflow_at_the_first_task(workflow):
+    run = workflow({"vms": "web-03", "from_site": "secondary", "to_site": "secondary"})
+
+    assert list(run["jobs"]) == ["preflight"] and run["status"] == "failed"
+    job = run["jobs"]["preflight"]
+    first = job.first_task()
+    assert first["event"] == "runner_on_failed" and first["event_data"]["task"] == "Check the migration request"
+    message = first["event_data"]["res"]["msg"]
+    assert message.startswith("Invalid migration request:") and 'From site and To site are both "secondary"' in message
+
+
+def test_unknown_vm_fails_before_anything_changes(launch):
+    job = launch("longdistance.vmotion migrate", survey={"vms": "web-99", "from_site": "primary", "to_site": "secondary"})
+
+    assert (job.status, job.rc) == ("failed", 2)
+    assert job.runner.stats["changed"] == {}
+    failure = [event for event in job.events if event["event"] == "runner_on_failed"][-1]["event_data"]["res"]["msg"]
+    text = " ".join(failure) if isinstance(failure, list) else failure
+    assert "nothing was moved" in text and "VM web-99: VM 'web-99' found neither on vCenter" in text
+    assert "migrate_summary" not in job.artifacts

@@ -20,7 +20,7 @@ SEMVER = re.compile(
 )
 GROUPS = ("bigip", "vsphere")
 # Never part of a built collection: local state, test-only code, CI and developer tooling.
-NOT_SHIPPED = (".venv/", ".sims/", ".ci/", "scripts/", "benchmarks/", "tests/simulators/", "tests/output/", "Makefile")
+NOT_SHIPPED = (".venv/", ".venv-2.20/", ".venv-2.21/", ".sims/", ".ci/", "scripts/", "benchmarks/", "tests/simulators/", "tests/output/", "Makefile")
 
 
 def load_yaml(relative: str):
@@ -69,8 +69,17 @@ def test_galaxy_dependencies_are_installed_offline(galaxy):
     assert load_yaml(".ansible-lint")["offline"] is True
 
 
-def test_requires_ansible():
-    assert load_yaml("meta/runtime.yml")["requires_ansible"] == ">=2.19.0"
+def test_requires_ansible_is_what_make_test_runs():
+    """The lowest admitted release is requirements-test.txt's (full suite); the others below the bound are those
+    scripts/bootstrap.sh installs for scripts/compat.sh (sanity and unit tests)."""
+    with open(os.path.join(REPO, "requirements-test.txt"), encoding="utf-8") as handle:
+        full = re.search(r"^ansible-core==(\d+)\.(\d+)\.", handle.read(), re.M).groups()
+    with open(os.path.join(REPO, "scripts", "bootstrap.sh"), encoding="utf-8") as handle:
+        compat = re.findall(r'"(\d+)\.(\d+)\.\d+:3\.\d+"', re.search(r"^COMPAT_VERSIONS=\((.*)\)$", handle.read(), re.M).group(1))
+    tested = sorted({tuple(map(int, full))} | {tuple(map(int, version)) for version in compat})
+    assert all(b == (a[0], a[1] + 1) for a, b in zip(tested, tested[1:])), f"a gap in the tested releases {tested}"
+    low, high = tested[0], tested[-1]
+    assert load_yaml("meta/runtime.yml")["requires_ansible"] == f">={low[0]}.{low[1]}.0,<{high[0]}.{high[1] + 1}.0"
 
 
 def test_action_groups_are_bigip_and_vsphere(action_groups):

@@ -1,9 +1,10 @@
-"""Offline stand-in for ansible-test's pip bootstrap script (``get-pip-24.2.py``).
+"""Offline stand-in for ansible-test's pip bootstrap script (``get-pip-<version>.py``).
 
 ansible-test creates each sanity/units virtual environment without pip, then runs
-``~/.ansible/test/cache/get_pip_24_2.py`` (normally downloaded from a non-PyPI host) inside it.
-``scripts/bootstrap.sh`` copies this file there next to ``pip-24.2-py3-none-any.whl`` fetched
-from PyPI; this script runs pip straight from that wheel and installs pip from the same wheel
+``~/.ansible/test/cache/get_pip_<version>.py`` (normally downloaded from a non-PyPI host) inside it.
+``scripts/bootstrap.sh`` copies this file there under that name (one per pip version the installed
+ansible-test releases use: 24.2 for ansible-core 2.19, 25.2 for 2.20 and 2.21) next to
+``pip-<version>-py3-none-any.whl`` fetched from PyPI; this script runs pip straight from that wheel and installs pip from the same wheel
 file (no index lookup for pip itself). The arguments are the ones get-pip accepts: pip options
 and requirements, plus ``--no-setuptools`` / ``--no-wheel``, which only tell get-pip not to add
 those packages.
