@@ -21,13 +21,7 @@ from tests.unit import controller as ctl
 
 pytest.importorskip("ansible_runner")
 
-# The controller's Machine credential reaches the BIG-IPs through the httpapi connection of the inventory hosts.
-_BIGIP_CONNECTION = os.path.join(ctl.REPO, "inventories", "example", "group_vars", "bigip", "connection.yml")
-HTTPAPI_INVENTORY = os.path.isfile(_BIGIP_CONNECTION) and "ansible.netcommon.httpapi" in open(_BIGIP_CONNECTION, encoding="utf-8").read()
-
-pytestmark = [pytest.mark.skipif(not HTTPAPI_INVENTORY, reason="TEMPORARY until the connection rework is merged: inventories/example "
-                                                               "does not connect to the BIG-IPs over httpapi yet"),
-              pytest.mark.bigip_sim, pytest.mark.vcenter_sim, pytest.mark.slow,
+pytestmark = [pytest.mark.bigip_sim, pytest.mark.vcenter_sim, pytest.mark.slow,
               pytest.mark.skipif(not os.path.isfile(sims.BIGIP_SERVER), reason="BIG-IP simulator is not written yet"),
               pytest.mark.skipif(not os.access(sims.VCSIM, os.X_OK), reason="vCenter simulator binary is not built (make vcsim)")]
 

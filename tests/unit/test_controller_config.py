@@ -428,8 +428,7 @@ def test_imported_inventory_leaves_the_accounts_to_the_credentials(objects):
 
     (source,) = objects["controller_inventory_sources"]
     inventory = awx_job.inventory_from_source(source["source_path"], {})
-    if inventory["bigip"].get("vars", {}).get("ansible_connection") != "ansible.netcommon.httpapi":
-        pytest.skip("TEMPORARY until the connection rework is merged: the BIG-IPs are not inventory hosts over httpapi yet")
+    assert inventory["bigip"].get("vars", {}).get("ansible_connection") == "ansible.netcommon.httpapi"
     text = json.dumps(inventory)
     for name in ("ansible_user", "ansible_password", "ansible_httpapi_password", "vault_"):
         assert name not in text, f"the imported inventory sets {name}"
