@@ -25,8 +25,10 @@ from .._errors import TransportError
 
 try:
     import requests
+    HAS_REQUESTS = True
 except ImportError:  # pragma: no cover - reported by the client
     requests = None
+    HAS_REQUESTS = False
 
 
 Reply = namedtuple("Reply", "status headers content")

@@ -44,14 +44,7 @@ from .._errors import ApiError, AuthError, CheckModeWriteError, NotFoundError, O
 from .._module import Connection
 from .._retry import RetryPolicy
 from . import ha
-from ._transport import HttpApiTransport, RequestsTransport
-
-try:
-    import requests
-    HAS_REQUESTS = True
-except ImportError:  # pragma: no cover - reported by the module
-    requests = None
-    HAS_REQUESTS = False
+from ._transport import HAS_REQUESTS, HttpApiTransport, RequestsTransport
 
 WRITE_METHODS = frozenset(("POST", "PUT", "PATCH", "DELETE"))
 RETRY_STATUSES = frozenset((502, 503, 504))
@@ -78,6 +71,7 @@ ARGUMENT_SPEC = dict(
     retries=dict(type="int"),
     retry_deadline=dict(type="int", default=DEFAULT_RETRY_DEADLINE, fallback=(env_fallback, ["F5_RETRY_DEADLINE"])),
 )
+
 
 def resource_name(name, partition="Common"):
     """``/Common/name`` for a bare name; a name that already is a full path is kept."""

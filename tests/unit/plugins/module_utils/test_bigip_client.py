@@ -136,13 +136,13 @@ def test_token_deleted_even_after_an_exception(device, clock):
         session.mount("https://", device)
         return session
 
-    bigip.requests.Session = session_factory
+    requests.Session = session_factory
     try:
         with pytest.raises(RuntimeError), bigip.BIGIP.open(Module()) as client:
             client.get(POOL)
             raise RuntimeError("module bug")
     finally:
-        bigip.requests.Session = original
+        requests.Session = original
     assert device.calls[-1]["method"] == "DELETE" and device.calls[-1]["path"].startswith(bigip.TOKEN_PATH)
 
 
