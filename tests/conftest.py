@@ -31,10 +31,14 @@ def _collection_root() -> str:
 
 
 COLLECTIONS_ROOT = _collection_root()
+# The collections scripts/bootstrap.sh installs (ansible.netcommon + ansible.utils for the BIG-IP hosts' httpapi
+# connection, awx.awx): every ansible-playbook a test runs needs them beside this collection.
+BOOTSTRAP_COLLECTIONS = os.path.join(REPO, ".venv", "collections")
+COLLECTIONS_PATH = os.pathsep.join((COLLECTIONS_ROOT, BOOTSTRAP_COLLECTIONS))
 sys.path.insert(0, COLLECTIONS_ROOT)
 if REPO not in sys.path:
     sys.path.insert(0, REPO)
-os.environ.setdefault("ANSIBLE_COLLECTIONS_PATH", COLLECTIONS_ROOT)
+os.environ.setdefault("ANSIBLE_COLLECTIONS_PATH", COLLECTIONS_PATH)
 
 
 class ModuleExit(Exception):

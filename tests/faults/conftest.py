@@ -12,7 +12,7 @@ import sys
 import pytest
 from ansible.module_utils import basic
 
-from tests.conftest import COLLECTIONS_ROOT, REPO, run_module
+from tests.conftest import COLLECTIONS_PATH, REPO, run_module
 from tests.simulators.bigip.harness import BigipSim
 
 from ansible_collections.longdistance.vmotion.plugins.module_utils import _retry
@@ -89,7 +89,7 @@ def playbook(sim, name, *extra, env=None):
     """``ansible-playbook <name> -i inventories/lab --limit bigip-primary`` against ``sim``, as a process."""
     cmd = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", "inventories/lab", name,
            "--limit", "bigip-primary", *extra]
-    full_env = dict(os.environ, LDV_SIMS_DIR=sim.sims_dir, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS_ROOT, NO_COLOR="1",
+    full_env = dict(os.environ, LDV_SIMS_DIR=sim.sims_dir, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS_PATH, NO_COLOR="1",
                     ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0", **(env or {}))
     return subprocess.Popen(cmd, cwd=REPO, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             start_new_session=True)

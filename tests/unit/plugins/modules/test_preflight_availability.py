@@ -35,7 +35,7 @@ PLAYBOOK = """
 
 
 def site(sim, name, gtm_pool):
-    return {"name": name, "bigip_connection": sim.conn_args, "vmotion_self_ip": SITES[name]["self"], "gtm_pool": gtm_pool}
+    return {"name": name, "bigip_host": "localhost", "bigip_connection": sim.conn_args, "vmotion_self_ip": SITES[name]["self"], "gtm_pool": gtm_pool}
 
 
 def preflight_failures(tmp_path, pair) -> list[str]:
