@@ -11,6 +11,7 @@ and switches GTM through the bigip_gtm_ratio module the moment the scheduler ask
 from __future__ import annotations
 
 import datetime
+import os
 import time
 
 from ansible.errors import AnsibleActionFail
@@ -70,14 +71,25 @@ def deadline(text):
     return when.timestamp()
 
 
+DEST_ENV = {"hostname": "VMWARE_DEST_HOST", "username": "VMWARE_DEST_USER", "password": "VMWARE_DEST_PASSWORD",
+            "port": "VMWARE_DEST_PORT"}
+
+
 class ActionModule(ActionBase):
     TRANSFERS_FILES = False
     _requires_connection = False
 
     def _gtm(self, task_vars, args):
         def apply(device, stage, restore=None):
-            module_args = dict(args["gtm_devices"][device],
-                               **gtm_module_args(stage, args["wide_ip"], args["target_pool"], args["cutover_percent"], restore))
+            connection = dict(args["gtm_devices"][device])
+            if connection.get("server"):
+                # The device's address without its account: the job's connection account (-u / --ask-pass, which is
+                # what AWX's Machine credential gives every host of a job).
+                if not connection.get("user") and self._play_context.remote_user:
+                    connection["user"] = self._play_context.remote_user
+                if not connection.get("password") and self._play_context.password:
+                    connection["password"] = self._play_context.password
+            module_args = dict(connection, **gtm_module_args(stage, args["wide_ip"], args["target_pool"], args["cutover_percent"], restore))
             result = self._execute_module(module_name="longdistance.vmotion.bigip_gtm_ratio", module_args=module_args,
                                           task_vars=task_vars)
             if result.get("failed"):
@@ -109,8 +121,10 @@ class ActionModule(ActionBase):
         if source_params.error_messages:
             raise AnsibleActionFail("vcenter: " + "; ".join(source_params.error_messages))
         targets = {key: args[key] for key in TARGET_KEYS}
+        # As vm_longdistance_migrate: destination_vcenter wins, VMWARE_DEST_* in the controller's environment fill what it
+        # leaves out (AWX's destination vCenter credential injects them).
         targets.update(destination_vcenter=args["destination_vcenter"],
-                       **{f"destination_{key}": None for key in relocate.DEST_KEYS})
+                       **{f"destination_{key}": os.environ.get(DEST_ENV[key]) if key in DEST_ENV else None for key in relocate.DEST_KEYS})
         targets.update({key: source_params.validated_parameters.get(key) for key in ("validate_certs", "ca_path", "proxy_host", "proxy_port")})
         check_mode = bool(self._task.check_mode)
         sessions = 0
