@@ -83,7 +83,22 @@ def test_without_check_the_drift_is_fixed_then_nothing_is_left(lab, tmp_path):
     assert device_writes(pair.primary) == [("PATCH", REMOTE + "/~Common~10.133.58.236")] + [
         w for w in device_writes(pair.primary) if w[0] != "PATCH"]
     assert not [w for w in device_writes(pair.secondary) if w[0] == "PATCH"]
+    # The fix is saved by default: an unsaved fix would be lost at the next reboot, which is what this check is for.
+    assert ("POST", "/mgmt/tm/sys/config") in device_writes(pair.primary)
+    assert hosts["bigip-primary"][1]["saved"] is True, fixed
     pair.primary.clear_log()
     again = adhoc(tmp_path, lab_env, "--check")
     assert again.rc == 0, again
     assert all(status == "SUCCESS" for status, _result in again.adhoc_results().values()), again
+
+
+def test_fail_on_drift_makes_the_command_fail_for_monitoring(lab, tmp_path):
+    pair, lab_env = lab
+    result = adhoc(tmp_path, lab_env, "-a", "fail_on_drift=true", "--check")
+    assert result.rc != 0, result
+    hosts = result.adhoc_results()
+    status, primary = hosts["bigip-primary"]
+    assert status == "FAILED!" and "10.133.58.236" in primary["msg"] and "not changed (check mode)" in primary["msg"], result
+    assert hosts["bigip-secondary"][0] == "SUCCESS", result
+    for sim in (pair.primary, pair.secondary):
+        assert not device_writes(sim)
