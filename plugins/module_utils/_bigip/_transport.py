@@ -85,12 +85,15 @@ class HttpApiTransport:
         self._connection = connection
         self.server = None
 
-    def _call(self, name, *args, **what):
+    def _call(self, name, *args, method=None, path=None):
         from ansible.module_utils.connection import ConnectionError as RpcError
         try:
             return getattr(self._connection, name)(*args)
         except RpcError as exc:
-            raise TransportError("BIG-IP %s: %s" % (self.server or "(persistent connection)", exc), **what) from None
+            if method is None:  # the connection itself (device, token): no client names the device around it
+                raise TransportError("BIG-IP %s: persistent connection: %s" % (self.server or "(not known yet)", exc)) from None
+            # A request: worded like RequestsTransport's; the client adds the device's name.
+            raise TransportError("%s %s over the persistent connection: %s" % (method, path, exc), method=method, path=path) from None
 
     def device(self):
         """host, port, user, password, auth_provider of the inventory host (no request is sent)."""

@@ -108,3 +108,4 @@ def test_a_connection_failure_is_a_retried_transport_error(device, connection):
     with pytest.raises(TransportError) as err, client_over(connection) as client:
         client.get(POOL)
     assert "connection reset" in err.value.msg and err.value.details["path"] == POOL
+    assert err.value.msg.count("BIG-IP") == 1, err.value.msg  # named once, by the client
