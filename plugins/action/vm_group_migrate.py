@@ -11,7 +11,6 @@ and switches GTM through the bigip_gtm_ratio module the moment the scheduler ask
 from __future__ import annotations
 
 import datetime
-import os
 import time
 
 from ansible.errors import AnsibleActionFail
@@ -25,6 +24,7 @@ from ansible_collections.longdistance.vmotion.plugins.module_utils._migration.wa
 from ansible_collections.longdistance.vmotion.plugins.module_utils._vsphere import relocate
 from ansible_collections.longdistance.vmotion.plugins.module_utils._vsphere.session import ARGUMENT_SPEC as VSPHERE_SPEC, Session
 from ansible_collections.longdistance.vmotion.plugins.modules.vm_group_migrate import ARGUMENT_SPEC
+from ansible_collections.longdistance.vmotion.plugins.modules.vm_longdistance_migrate import ARGUMENT_SPEC as MIGRATE_SPEC
 
 display = Display()
 
@@ -71,8 +71,8 @@ def deadline(text):
     return when.timestamp()
 
 
-DEST_ENV = {"hostname": "VMWARE_DEST_HOST", "username": "VMWARE_DEST_USER", "password": "VMWARE_DEST_PASSWORD",
-            "port": "VMWARE_DEST_PORT"}
+# vm_longdistance_migrate's flat destination options, with their VMWARE_DEST_* environment fallbacks.
+DESTINATION_SPEC = {f"destination_{key}": MIGRATE_SPEC[f"destination_{key}"] for key in relocate.DEST_KEYS}
 
 
 class ActionModule(ActionBase):
@@ -124,7 +124,7 @@ class ActionModule(ActionBase):
         # As vm_longdistance_migrate: destination_vcenter wins, VMWARE_DEST_* in the controller's environment fill what it
         # leaves out (AWX's destination vCenter credential injects them).
         targets.update(destination_vcenter=args["destination_vcenter"],
-                       **{f"destination_{key}": os.environ.get(DEST_ENV[key]) if key in DEST_ENV else None for key in relocate.DEST_KEYS})
+                       **ArgumentSpecValidator(DESTINATION_SPEC).validate({}).validated_parameters)
         targets.update({key: source_params.validated_parameters.get(key) for key in ("validate_certs", "ca_path", "proxy_host", "proxy_port")})
         check_mode = bool(self._task.check_mode)
         sessions = 0
