@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.longdistance.vmotion.plugins.module_utils._errors import ValidationError
-from ansible_collections.longdistance.vmotion.plugins.module_utils._migration.request import (check_form, unknown_vms,
-                                                                                               vcenter_options, vm_names)
+from ansible_collections.longdistance.vmotion.plugins.module_utils._migration import request
+
+check_form, unknown_vms, vcenter_options, vm_names = request.check_form, request.unknown_vms, request.vcenter_options, request.vm_names
 
 SITES = {"primary": {"vcenter": "vcenter-primary"}, "secondary": {"vcenter": "vcenter-secondary"}}
 
