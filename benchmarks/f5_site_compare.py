@@ -37,7 +37,7 @@ import tempfile
 import time
 
 from _bench import REPO, TOKEN_PREFIX, BenchError, Deadline, is_write, machine, set_latency, settled_log, simulators, table, write_json
-from tests.conftest import COLLECTIONS_ROOT
+from tests.conftest import COLLECTIONS_PATH
 from tests.simulators.bigip.harness import SimulatorError
 
 import yaml
@@ -197,7 +197,7 @@ def run_playbook(impl: str, args: argparse.Namespace, workdir: str, inventory: s
     if impl == "f5":
         binary, collections = os.path.join(args.f5_venv, "bin", "ansible-playbook"), os.path.abspath(args.f5_collections)
     else:
-        binary, collections = os.path.join(REPO, ".venv", "bin", "ansible-playbook"), COLLECTIONS_ROOT
+        binary, collections = os.path.join(REPO, ".venv", "bin", "ansible-playbook"), COLLECTIONS_PATH
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ANSIBLE_", "F5_"))}
     env.update(ANSIBLE_COLLECTIONS_PATH=collections, ANSIBLE_HOME=os.path.join(workdir, "ansible-home-" + impl), NO_COLOR="1",
                ANSIBLE_LOCAL_TEMP=os.path.join(workdir, "tmp-" + impl), F5_TELEMETRY_OFF="true", ANSIBLE_CONFIG=os.path.join(workdir, "ansible.cfg"),
@@ -227,7 +227,8 @@ def device_figures(sim, latency_ms: int) -> dict:
             "logouts": sum(1 for c in calls if c[0] == "DELETE" and c[1].startswith(TOKEN_PREFIX)),
             "gets": sum(1 for c in tm if c[0] == "GET"), "writes": sum(1 for c in tm if is_write(c[0], c[1])),
             "errors": sum(1 for c in calls if c[2] >= 400 and c[1] != LOGIN_PATH),
-            "rest_s": round(times[-1] - times[0] + latency_ms / 1000.0, 2) if times else 0.0, "calls": calls}
+            "rest_s": round(times[-1] - times[0] + latency_ms / 1000.0, 2) if times else 0.0, "calls": calls,
+            "write_bodies": [[r["method"], r["path"], r.get("body")] for r in log if is_write(r["method"], r["path"])]}
 
 
 # -- the device state after the first run ------------------------------------------------------------
