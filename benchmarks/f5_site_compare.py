@@ -15,7 +15,10 @@ pair of simulated BIG-IPs (seeded like ``make sims``, default forks, same latenc
 The objects are those F5's collection has a module for: VLAN, self IP, GTM data centers, HTTP
 monitor, servers (with their virtual servers), pools (the standby one disabled), wide IP (ratio,
 pool order), the application's LTM pool with priority groups, the migration iRule and its
-attachment to the virtual server, and one configuration save per role (as our roles do). The WOM /
+attachment to the virtual server, and one configuration save per role (as our roles do). Where F5's
+modules send their own default for a field our roles leave to the device (wide IP pool ratio: F5 0,
+device 1; GTM HTTP monitor send string: F5 "GET /\r\n", parent "GET /"), the F5 task gives the device's
+value, so that both reach the same state. The WOM /
 iSession objects of ``site.yml`` (local and remote endpoints, advertised route, discovery, iSession
 profile, optimization policy) have no F5 module and are left out. The task list follows our roles
 (loops where they loop); F5's side needs its own extra tasks where its modules split an object
@@ -123,7 +126,8 @@ def f5_tasks(v: dict) -> list[dict]:
                                                       vlan=v["vlan"], allow_service=["none"])},
         {"name": "Save (network)", m + "bigip_config": dict(p, save=True)},
         {"name": "GTM data centers", m + "bigip_gtm_datacenter": dict(p, name="{{ item }}", partition="Common"), "loop": v["datacenters"]},
-        {"name": "GTM HTTP monitor", m + "bigip_gtm_monitor_http": dict(p, name=MONITOR, partition="Common", parent="/Common/http")},
+        # F5's module sends its own default for a send string left out ("GET /\r\n"); ours leaves the parent's ("GET /")
+        {"name": "GTM HTTP monitor", m + "bigip_gtm_monitor_http": dict(p, name=MONITOR, partition="Common", parent="/Common/http", send="GET /")},
         {"name": "GTM servers", m + "bigip_gtm_server": dict(
             p, name="{{ item.name }}", partition="Common", datacenter="{{ item.datacenter }}", server_type="bigip",
             devices=[{"name": "{{ item.name }}", "address": "{{ item.address }}"}], monitors=["/Common/" + MONITOR],
@@ -136,7 +140,9 @@ def f5_tasks(v: dict) -> list[dict]:
             members=[{"server": "{{ item.server }}", "virtual_server": "{{ item.virtual }}"}],
             state="{{ 'present' if item.enabled else 'disabled' }}"), "loop": v["pools"]},
         {"name": "Wide IP", m + "bigip_gtm_wide_ip": dict(p, name=WIDE_IP, partition="Common", type="a", pool_lb_method="ratio",
-                                                           state="enabled", pools=[{"name": pl["name"], "order": i} for i, pl in enumerate(v["pools"])])},
+                                                           state="enabled",
+                                                           # F5's module sends ratio 0 for a ratio left out; ours leaves the device's 1
+                                                           pools=[{"name": pl["name"], "order": i, "ratio": 1} for i, pl in enumerate(v["pools"])])},
         {"name": "Save (gtm)", m + "bigip_config": dict(p, save=True)},
         {"name": "LTM pool with priority groups", m + "bigip_pool": dict(p, name=v["ltm_pool"], partition="Common", lb_method="least-connections-node",
                                                                         priority_group_activation=1)},
