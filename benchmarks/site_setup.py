@@ -25,8 +25,8 @@ import time
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from _bench import (REPO, COLLECTIONS_PATH, BenchError, Deadline, Run, assert_no_writes, machine, measure, run_module, settled_log, simulators, summarize, table,
-                    warm_up, write_json)
+from _bench import (REPO, COLLECTIONS_PATH, BenchError, Deadline, Run, assert_no_writes, machine, measure, run_module, settled_log,
+                    simulators, summarize, table, warm_up, write_json)
 
 SEED = os.path.join(REPO, "tests", "simulators", "bigip", "seeds", "lab-primary.json")
 IRULE = os.path.join(REPO, "roles", "bigip_ltm_migration", "files", "vmotion-irule.tcl")
