@@ -39,11 +39,11 @@ import sys
 import tempfile
 import time
 
+import yaml
+
 from _bench import REPO, TOKEN_PREFIX, BenchError, Deadline, is_write, machine, set_latency, settled_log, simulators, table, write_json
 from tests.conftest import COLLECTIONS_PATH
 from tests.simulators.bigip.harness import SimulatorError
-
-import yaml
 
 SEEDS = {"primary": os.path.join(REPO, "tests/simulators/bigip/seeds/lab-primary.json"),
          "secondary": os.path.join(REPO, "tests/simulators/bigip/seeds/lab-secondary.json")}
