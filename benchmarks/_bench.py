@@ -22,7 +22,7 @@ if REPO not in sys.path:
     sys.path.insert(0, REPO)
 
 # pylint: disable=wrong-import-position
-from tests.conftest import run_module  # noqa: E402
+from tests.conftest import COLLECTIONS_PATH, run_module  # noqa: E402  pylint: disable=unused-import
 from tests.simulators.bigip.harness import BigipSim  # noqa: E402
 
 LOGIN = ("POST", "/mgmt/shared/authn/login")

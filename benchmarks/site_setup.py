@@ -25,7 +25,8 @@ import time
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from _bench import REPO, BenchError, Deadline, Run, assert_no_writes, machine, measure, simulators, table, warm_up, write_json
+from _bench import (REPO, COLLECTIONS_PATH, BenchError, Deadline, Run, assert_no_writes, machine, measure, run_module, settled_log,
+                    simulators, summarize, table, warm_up, write_json)
 
 SEED = os.path.join(REPO, "tests", "simulators", "bigip", "seeds", "lab-primary.json")
 IRULE = os.path.join(REPO, "roles", "bigip_ltm_migration", "files", "vmotion-irule.tcl")
@@ -126,13 +127,18 @@ def ltm_tasks() -> list[Task]:
 ROLES = ("bigip_network", "bigip_gtm", "bigip_ltm_migration")
 
 
-def run_site(sim, label: str, deadline: Deadline) -> list[Run]:
-    """One site.yml run on ``sim``: every task, then the closing save of each role (every run, see docs/reliability.md)."""
+def run_site(sim, label: str, deadline: Deadline, persistent: "Persistent | None" = None) -> list[Run]:
+    """One site.yml run on ``sim``: every task, then the closing save of each role (every run, see docs/reliability.md).
+
+    ``persistent``: the module runs go through that play connection instead of the explicit options."""
     runs: list[Run] = []
 
     def do(task: Task) -> dict:
         deadline.check("%s %s" % (label, task.module))
-        run, result = measure(sim, task.module, task.args, phase=task.role, label=label)
+        if persistent is not None:
+            run, result = persistent.measure(task.module, task.args, phase=task.role, label=label)
+        else:
+            run, result = measure(sim, task.module, task.args, phase=task.role, label=label)
         runs.append(run)
         return result
 
@@ -184,6 +190,121 @@ def first_and_rerun(sim, tag: str, deadline: Deadline) -> tuple[Outcome, Outcome
         if run.changed:
             raise BenchError("rerun: %s reported changed on %s" % (run.module, sim.name))
     return Outcome.of(tag + "first", first, middle - start), Outcome.of(tag + "rerun", rerun, end - middle), first + rerun
+
+
+# -- the persistent connection, in-process -------------------------------------------------------------
+
+class Persistent:
+    """One play's persistent connection to ``sim``, started exactly as ansible-playbook starts it.
+
+    ``ansible.executor.task_executor.start_connection`` runs ansible-core's ``ansible-connection``
+    helper, which starts the ``ansible.netcommon.httpapi`` connection process with this collection's
+    ``longdistance.vmotion.bigip`` httpapi plugin and returns its socket. The modules then run
+    in-process (``run_module``, the same ``main()``) with ``_ansible_socket`` set, as the task
+    executor sets it: the client takes the ``HttpApiTransport`` path (JSON-RPC over the socket, the
+    play's token kept by the plugin). ``close()`` ends the play: the plugin deletes the token.
+
+    ansible-playbook calls ``start_connection`` again before EVERY task and loop item (it finds the
+    socket and hands it the task's options); ``per_task_start`` does the same call and is timed apart,
+    so the figures show the modules' own cost and ansible-core's per-task cost separately.
+    """
+
+    def __init__(self, sim, workdir: str):
+        from ansible.playbook.play_context import PlayContext
+        from ansible.plugins.loader import connection_loader
+
+        self.sim = sim
+        os.environ["ANSIBLE_PERSISTENT_CONTROL_PATH_DIR"] = os.path.join(workdir, "pc")   # read by ansible-connection
+        self.play_context = PlayContext()
+        self.play_context.remote_addr, self.play_context.port = sim.server, sim.port
+        self.play_context.remote_user, self.play_context.password = sim.user, sim.password
+        self.play_context.connection, self.play_context.network_os = "ansible.netcommon.httpapi", "longdistance.vmotion.bigip"
+        self.play_context.become = False
+        connection = connection_loader.get("ansible.netcommon.httpapi", self.play_context, os.devnull)
+        # inventories/lab/group_vars/bigip/connection.yml, with the simulator's values
+        connection.set_options(var_options={
+            "ansible_host": sim.server, "ansible_port": sim.port, "ansible_httpapi_port": sim.port, "ansible_user": sim.user,
+            "ansible_password": sim.password, "ansible_httpapi_use_ssl": True, "ansible_httpapi_validate_certs": True,
+            "ansible_httpapi_ca_path": sim.ca_path, "ansible_network_os": "longdistance.vmotion.bigip"})
+        self.play_context.timeout = connection.get_option("persistent_command_timeout")
+        self.options = connection.get_options()
+        self.socket: str | None = None
+        self.tasks = 0
+        self.start_s = 0.0           # the play's first start_connection (starts the connection process)
+        self.per_task_start_s = 0.0  # start_connection before every later task, as ansible-playbook does
+        self.close_s = 0.0
+        self.close_calls: list = []
+
+    def _start(self) -> float:
+        from ansible.executor.task_executor import start_connection
+
+        begin = time.perf_counter()
+        socket = start_connection(self.play_context, self.options, "ldv-bench-%d" % self.tasks)
+        if self.socket not in (None, socket):
+            raise BenchError("start_connection returned another socket (%s, was %s)" % (socket, self.socket))
+        self.socket = socket
+        return time.perf_counter() - begin
+
+    def measure(self, module: str, args: dict, phase: str, label: str) -> tuple[Run, dict]:
+        if self.socket is None:
+            self.start_s = self._start()
+        else:
+            self.per_task_start_s += self._start()
+        self.tasks += 1
+        self.sim.clear_log()
+        begin = time.perf_counter()
+        result = run_module(module, dict(args, _ansible_socket=self.socket))
+        wall = time.perf_counter() - begin
+        if result.get("failed"):
+            raise BenchError("%s (%s) failed on %s over the persistent connection: %s" % (module, phase, self.sim.name, result.get("msg")))
+        run = summarize(label, module, phase, self.sim.latency_ms, False, result, wall, settled_log(self.sim))
+        if run.logouts or run.logins > (1 if self.tasks == 1 else 0):
+            raise BenchError("%s %s: %d login(s), %d logout(s) in a task of the play (expected the play's one login in its first "
+                             "task, no logout)" % (label, module, run.logins, run.logouts))
+        return run, result
+
+    def close(self) -> None:
+        """End of the play: the connection process deletes the token and exits."""
+        from ansible.module_utils.connection import Connection
+
+        self.sim.clear_log()
+        begin = time.perf_counter()
+        Connection(self.socket).close()
+        self.close_s = time.perf_counter() - begin
+        self.close_calls = [[e["method"], e["path"], e["status"]] for e in settled_log(self.sim)]
+        if [c[:2] for c in self.close_calls] != [["DELETE", c[1]] for c in self.close_calls] or len(self.close_calls) != 1:
+            raise BenchError("closing the play's connection sent %s, expected the one token DELETE" % self.close_calls)
+
+    def figures(self) -> dict:
+        return {"tasks": self.tasks, "start_s": round(self.start_s, 3), "per_task_start_s": round(self.per_task_start_s, 3),
+                "close_s": round(self.close_s, 3), "close_requests": len(self.close_calls)}
+
+
+def persistent_first_and_rerun(sim, workdir: str, deadline: Deadline) -> tuple[list[dict], list[Run]]:
+    """site.yml twice on ``sim`` over the persistent connection, one play (one connection, one login) per run."""
+    outcomes, all_runs = [], []
+    for label in ("first", "rerun"):
+        persistent = Persistent(sim, workdir)
+        start = time.perf_counter()
+        try:
+            runs = run_site(sim, "httpapi-" + label, deadline, persistent)
+        finally:
+            if persistent.socket:
+                persistent.close()
+        elapsed = time.perf_counter() - start
+        if label == "rerun":
+            for run in runs:
+                if run.module != "bigip_config_save":
+                    assert_no_writes(run)
+                if run.changed:
+                    raise BenchError("rerun over the persistent connection: %s reported changed" % run.module)
+        outcome = vars(Outcome.of("httpapi " + label, runs, elapsed))
+        outcome["requests"] += len(persistent.close_calls)
+        outcome.update(persistent.figures())
+        outcome["logins"] = sum(r.logins for r in runs)
+        outcomes.append(outcome)
+        all_runs += runs
+    return outcomes, all_runs
 
 
 # -- parallel --------------------------------------------------------------------------------------
@@ -246,23 +367,44 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--latency", type=int, default=150, help="simulator latency per request in ms (default 150)")
     parser.add_argument("--workers", default="1,2,4", help="comma-separated worker counts for the parallel runs (default 1,2,4; max 8)")
+    parser.add_argument("--paths", default="explicit,httpapi",
+                        help="connection paths for the single-device runs: explicit (options, one login per module run) and/or "
+                             "httpapi (the play's persistent connection, one login per run); default both. Parallel runs: explicit")
     parser.add_argument("--budget", type=float, default=600.0, help="overall time budget in seconds (default 600)")
     parser.add_argument("--out", default="/tmp", help="directory for the JSON results (default /tmp)")
     args = parser.parse_args(argv)
     args.workers = [int(v) for v in args.workers.split(",") if v.strip()]
+    args.paths = [v for v in args.paths.split(",") if v.strip()]
     if not 0 <= args.latency <= 1000 or any(not 1 <= n <= 8 for n in args.workers):
-        parser.error("latency must be 0..1000 ms and worker counts 1..8")
+        parser.error("latency must be 0..1000 ms and worker counts 1..8 (--workers '' for none)")
+    if not args.paths or any(p not in ("explicit", "httpapi") for p in args.paths):
+        parser.error("--paths: explicit and/or httpapi")
     return args
+
+
+def install_collection_finder() -> None:
+    """ansible-core's collection loader over this collection and the bootstrapped ones (ansible.netcommon), as
+    ansible-playbook installs it: the persistent connection's plugins are loaded through it."""
+    from ansible.utils.collection_loader._collection_finder import _AnsibleCollectionFinder
+
+    _AnsibleCollectionFinder(paths=COLLECTIONS_PATH.split(os.pathsep))._install()
 
 
 def main(argv: list[str]) -> int:
     args = parse(argv)
     deadline = Deadline(args.budget)
+    install_collection_finder()
     warm_up()
+    first = rerun = None
+    runs, persistent, persistent_runs = [], [], []
     try:
         with tempfile.TemporaryDirectory(prefix="ldv-bench-") as workdir:
-            with simulators(1, workdir, latency_ms=args.latency, seed=SEED, prefix="site") as (sim,):
-                first, rerun, runs = first_and_rerun(sim, "", deadline)
+            if "explicit" in args.paths:
+                with simulators(1, workdir, latency_ms=args.latency, seed=SEED, prefix="site") as (sim,):
+                    first, rerun, runs = first_and_rerun(sim, "", deadline)
+            if "httpapi" in args.paths:
+                with simulators(1, workdir, latency_ms=args.latency, seed=SEED, prefix="sitepc") as (sim,):
+                    persistent, persistent_runs = persistent_first_and_rerun(sim, workdir, deadline)
             parallel = []
             for count in args.workers:
                 deadline.check("%d parallel workers" % count)
@@ -275,17 +417,31 @@ def main(argv: list[str]) -> int:
     print("site.yml on one BIG-IP, simulator latency %d ms, %d CPUs\n" % (args.latency, os.cpu_count()))
     print(table(["module", "role", "changed", "requests", "writes", "wall ms"],
                 [[r.module, r.phase, "yes" if r.changed else "no", r.total, len(r.writes), "%.0f" % (r.wall_s * 1000)]
-                 for r in runs if r.label == "first"]))
+                 for r in runs or persistent_runs if r.label in ("first", "httpapi-first")]))
     print()
-    print(table(["run", "module runs", "changed", "requests", "writes", "saves", "modules s", "elapsed s"], [first.row(), rerun.row()]))
-    print()
+    if first:
+        print(table(["run", "module runs", "changed", "requests", "writes", "saves", "modules s", "elapsed s"], [first.row(), rerun.row()]))
+        print()
+    if persistent:
+        print("Persistent connection (httpapi), modules in-process over ansible-connection's socket. 'modules s' = the modules' "
+              "main(); 'close s' = end of play (token deleted); 'per-task start s' = ansible-core's start_connection before every "
+              "later task, as ansible-playbook runs it (not part of 'modules s')")
+        print(table(["run", "module runs", "changed", "requests", "logins", "writes", "saves", "modules s", "close s", "modules + close s",
+                     "first start s", "per-task start s (sum)", "elapsed s"],
+                    [[o["label"], o["module_runs"], o["changed"], o["requests"], o["logins"], o["writes"], o["saves"],
+                      "%.2f" % o["modules_wall_s"], "%.2f" % o["close_s"], "%.2f" % (o["modules_wall_s"] + o["close_s"]),
+                      "%.2f" % o["start_s"], "%.2f" % o["per_task_start_s"], "%.2f" % o["elapsed_s"]] for o in persistent]))
+        print()
     print(table(["workers (= devices)", "elapsed s (all done)", "per worker s (min..max)", "modules s (min..max)", "requests", "devices/min"],
                 [[p["workers"], "%.2f" % p["elapsed_s"], "%.2f..%.2f" % (p["worker_s"][0], p["worker_s"][-1]),
                   "%.2f..%.2f" % (p["modules_s"][0], p["modules_s"][-1]), p["requests"], "%.1f" % (60.0 * p["workers"] / p["elapsed_s"])]
                  for p in parallel]))
-    path = write_json(args.out, "site_setup", {"latency_ms": args.latency, "first": vars(first), "rerun": vars(rerun),
-                                               "runs": [r.as_dict() for r in runs], "parallel": parallel})
-    print("\nAll checks passed: one login + one logout per module run, rerun with zero writes besides its saves.")
+    path = write_json(args.out, "site_setup", {"latency_ms": args.latency, "first": vars(first) if first else None,
+                                               "rerun": vars(rerun) if rerun else None, "runs": [r.as_dict() for r in runs],
+                                               "persistent": persistent, "persistent_runs": [r.as_dict() for r in persistent_runs],
+                                               "parallel": parallel})
+    print("\nAll checks passed: explicit: one login + one logout per module run; httpapi: one login and one logout per run of the "
+          "site; reruns with zero writes besides their saves.")
     print("JSON: %s (load average at the end: %s)" % (path, machine()["loadavg"]))
     return 0
 

@@ -333,6 +333,25 @@ class Device:
             raise ApiError(400, f"invalid command \"{command}\" for /tm/sys/config (expected save or load)", 1)
         return 200, {"kind": "tm:sys:config:runstate", "command": command}
 
+    def util_bash(self, method: str, _query: Query, body) -> tuple[int, dict]:
+        """``/mgmt/tm/util/bash``: how F5's own modules save (``bigip_config``: ``-c "tmsh save sys config"``).
+
+        A device runs any shell command here; the simulator runs only the configuration save (the
+        same effect as ``POST /mgmt/tm/sys/config {"command": "save"}``) and refuses anything else
+        with a 400 that says so, rather than pretending to have run it."""
+        if method != "POST":
+            raise FrameworkError(405, f"Method {method} is not allowed on /tm/util/bash")
+        body = require_object(body)
+        if body.get("command") != "run":
+            raise ApiError(400, f"invalid command \"{body.get('command')}\" for /tm/util/bash (expected run)", 1)
+        args = str(body.get("utilCmdArgs", ""))
+        script = args[2:].strip().strip("'\"").strip() if args.startswith("-c") else ""
+        if " ".join(script.split()) not in ("tmsh save sys config", "tmsh save /sys config"):
+            raise ApiError(400, f"simulator: /tm/util/bash runs only -c \"tmsh save sys config\", not {args!r}", 1)
+        self.save_config()
+        return 200, {"kind": "tm:util:bash:runstate", "command": "run", "utilCmdArgs": args,
+                     "commandResult": SAVE_OUTPUT}
+
     # --- transactions -------------------------------------------------------------------------
     def handle_transaction(self, method: str, path: str, body) -> tuple[int, dict | None]:
         parts = path.rstrip("/").split("/")[4:]
@@ -417,7 +436,12 @@ SPECIAL_PATHS = {
     "/mgmt/tm/sys/version": "sys_version",
     "/mgmt/tm/sys/failover": "sys_failover",
     "/mgmt/tm/sys/config": "sys_config",
+    "/mgmt/tm/util/bash": "util_bash",
 }
+
+# What tmsh prints on a save (BIG-IP 14.1).
+SAVE_OUTPUT = ("Saving running configuration...\n  /config/bigip.conf\n  /config/bigip_base.conf\n  /config/bigip_user.conf\n"
+               "Saving Ethernet mapping...done\n")
 
 
 def parse_json(raw: bytes):

@@ -84,3 +84,15 @@ def test_discovery_needs_it_enabled_and_a_local_endpoint(rest, bigip_sim):
     with pytest.raises(SimulatorError, match="disabled"):
         bigip_sim.discover("10.133.58.236")
     assert rest.ok("GET", wom.REMOTE_ENDPOINT.path)["items"] == []
+
+
+def test_util_bash_save_as_f5_modules_send_it_survives_restart(rest, bigip_sim):
+    """F5's bigip_config saves through /mgmt/tm/util/bash; only that command is run, anything else is refused."""
+    rest.ok("POST", "/mgmt/tm/net/vlan", {"name": "saved-by-bash"})
+    result = rest.ok("POST", "/mgmt/tm/util/bash", {"command": "run", "utilCmdArgs": '-c "tmsh save sys config"'})
+    assert result["kind"] == "tm:util:bash:runstate" and "Saving running configuration" in result["commandResult"]
+    refused = rest.post("/mgmt/tm/util/bash", {"command": "run", "utilCmdArgs": '-c "rm -rf /config"'})
+    assert refused.status_code == 400 and "runs only" in refused.json()["message"]
+    assert rest.post("/mgmt/tm/util/bash", {"command": "load", "utilCmdArgs": ""}).status_code == 400
+    bigip_sim.restart()
+    assert rest.ok("GET", "/mgmt/tm/net/vlan/~Common~saved-by-bash")["name"] == "saved-by-bash"

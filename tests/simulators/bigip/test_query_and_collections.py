@@ -72,3 +72,9 @@ def test_top_and_skip(rest):
     page = rest.ok("GET", "/mgmt/tm/ltm/node", params={"$top": "2", "$skip": "2"})
     assert [n["name"] for n in page["items"]] == ["n2", "n3"]
     assert (page["totalItems"], page["currentItemCount"], page["pageIndex"], page["totalPages"]) == (5, 2, 2, 3)
+
+
+def test_sip_session_profiles_list_the_builtin_as_on_a_14_1_device(rest):
+    """F5's bigip_virtual_server reads this collection on every run and needs its ``items`` (a 404 fails it)."""
+    body = rest.ok("GET", "/mgmt/tm/ltm/message-routing/sip/profile/session/")
+    assert [item["fullPath"] for item in body["items"]] == ["/Common/sipsession"]

@@ -650,5 +650,15 @@ def virtual_address() -> TypeDef:
     return TypeDef(path=VIRTUAL_ADDRESS, display="Virtual Address", props=props)
 
 
+def sip_session_profile() -> TypeDef:
+    """``ltm message-routing sip profile session`` (14.x): F5's bigip_virtual_server lists it on every run; a
+    14.1 device has the built-in ``sipsession``. Values [I]: only name, description and defaultsFrom."""
+    path = f"{LTM}/message-routing/sip/profile/session"
+    root = {"name": "sipsession", "partition": "Common", "generation": 1, "defaultsFrom": "none", "description": "none"}
+    return TypeDef(path=path, display="SIP session profile", builtins=[root], inherit_from_parent=True,
+                   props={"description": Prop("none", text), "defaultsFrom": Prop("/Common/sipsession", full_path, reference=path)})
+
+
 def types() -> list[TypeDef]:
-    return monitors() + [server_ssl(), client_ssl(), tcp(), http(), node(), pool(), rule(), virtual(), virtual_address()]
+    return monitors() + [server_ssl(), client_ssl(), tcp(), http(), node(), pool(), rule(), virtual(), virtual_address(),
+                         sip_session_profile()]
