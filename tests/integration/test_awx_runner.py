@@ -16,7 +16,7 @@ import pytest
 import requests
 
 from tests.simulators import sims
-from tests.unit import awx_job
+from tests.integration import awx_job
 from tests.unit import controller as ctl
 
 pytest.importorskip("ansible_runner")
