@@ -118,7 +118,7 @@ def test_bursts_are_retried(bigip_sim, sim_time, warnings, call, kind):
     assert not result.get("failed"), result["msg"]
     assert CALLS[call].reached(bigip_sim)
     assert len([w for w in warnings if "retrying in" in w]) == 3, warnings
-    assert len(sim_time.slept) == 3
+    assert len(sim_time.sleeps) == 3
 
 
 # --- resets -------------------------------------------------------------------------------------
@@ -209,7 +209,7 @@ def test_login_refused_for_credentials_is_not_retried(bigip_sim, sim_time):
     result = run(bigip_sim, "bigip_vlan", {"name": "fault-vlan", "tag": 100, "password": "wrong"})
     assert result["failed"] is True and result["error_type"] == "AuthError"
     assert "refused the credentials of user admin: Authentication failed." in result["msg"]
-    assert len(bigip_sim.requests_log("POST", LOGIN)) == 1 and sim_time.slept == []
+    assert len(bigip_sim.requests_log("POST", LOGIN)) == 1 and sim_time.sleeps == []
     assert vlan_tag(bigip_sim) is None
 
 
