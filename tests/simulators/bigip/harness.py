@@ -9,22 +9,20 @@ before every test) and ``bigip_pair`` (``.primary`` and ``.secondary``, likewise
 """
 from __future__ import annotations
 
-import atexit
 import os
 import secrets
 import subprocess
 import sys
-from dataclasses import dataclass
 
 import pytest
 import requests
 
+from tests._harness.sims import RUNNING as _RUNNING, SimPair, fresh, session_process, workdir_fixture
 from tests.simulators import certs, process
 
 SERVER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "server.py")
 START_TIMEOUT = 20.0
 STOP_TIMEOUT = 10.0
-_RUNNING: set = set()
 
 
 class SimulatorError(RuntimeError):
@@ -83,6 +81,10 @@ class BigipSim:
         self.process = None
         self.session.close()
         _RUNNING.discard(self)
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
 
     def restart(self) -> "BigipSim":
         """Stop the process and start it again on the same port (the saved config is loaded)."""
@@ -167,48 +169,27 @@ class BigipSim:
         self._admin("POST", "users", {"username": username, "password": password, "admin": admin})
 
 
-@dataclass
-class BigipPair:
-    primary: BigipSim
-    secondary: BigipSim
-
-
-@atexit.register
-def _stop_all() -> None:
-    for sim in list(_RUNNING):
-        sim.stop()
+BigipPair = SimPair
 
 
 def _fresh(sim: BigipSim) -> BigipSim:
-    if sim.process is None or sim.process.poll() is not None:
-        sim.start(sim.port or None)
-    sim.reset()
+    """Started again on its port if its process died; factory state and an empty request log."""
+    fresh(sim, lambda: sim.start(sim.port or None))
     sim.clear_log()
     return sim
 
 
-@pytest.fixture(scope="session")
-def _bigip_workdir(tmp_path_factory) -> str:
-    """One directory (one CA) for all BIG-IP simulators of the session."""
-    return str(tmp_path_factory.mktemp("bigip-sims"))
+_bigip_workdir = workdir_fixture("_bigip_workdir", "BIG-IP")
 
 
 @pytest.fixture(scope="session")
 def _bigip_primary_process(_bigip_workdir):
-    sim = BigipSim("primary", _bigip_workdir).start()
-    try:
-        yield sim
-    finally:
-        sim.stop()
+    yield from session_process(BigipSim("primary", _bigip_workdir).start())
 
 
 @pytest.fixture(scope="session")
 def _bigip_secondary_process(_bigip_workdir):
-    sim = BigipSim("secondary", _bigip_workdir).start()
-    try:
-        yield sim
-    finally:
-        sim.stop()
+    yield from session_process(BigipSim("secondary", _bigip_workdir).start())
 
 
 @pytest.fixture

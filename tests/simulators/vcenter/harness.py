@@ -13,7 +13,6 @@ The binary is built by ``build.sh`` on first use; the tests are skipped only whe
 """
 from __future__ import annotations
 
-import atexit
 import hashlib
 import os
 import secrets
@@ -21,12 +20,12 @@ import shutil
 import ssl
 import subprocess
 import uuid
-from dataclasses import dataclass
 from urllib.parse import quote
 
 import pytest
 import requests
 
+from tests._harness.sims import RUNNING as _RUNNING, SimPair, fresh, session_process, workdir_fixture
 from tests.simulators import certs, process
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -35,7 +34,6 @@ BUILD = os.path.join(HERE, "build.sh")
 START_TIMEOUT = 30.0
 STOP_TIMEOUT = 10.0
 DEFAULT_TIME_SCALE = 100.0
-_RUNNING: set = set()
 
 
 class SimulatorError(RuntimeError):
@@ -193,23 +191,11 @@ class VcenterSim:
         return next((vm for vm in self.state()["vms"] or [] if vm["name"] == name), None)
 
 
-@dataclass
-class VcenterPair:
-    primary: VcenterSim
-    secondary: VcenterSim
-
-
-@atexit.register
-def _stop_all() -> None:
-    for sim in list(_RUNNING):
-        sim.stop()
+VcenterPair = SimPair
 
 
 def _fresh(sim: VcenterSim) -> VcenterSim:
-    if not sim.running:
-        sim.start()
-    sim.reset()
-    return sim
+    return fresh(sim, sim.start)
 
 
 def _started(site: str, workdir: str):
@@ -217,17 +203,10 @@ def _started(site: str, workdir: str):
         build()
     except FileNotFoundError as missing:
         pytest.skip(f"vCenter simulator not available: {missing}")
-    sim = VcenterSim(site, workdir).start()
-    try:
-        yield sim
-    finally:
-        sim.stop()
+    yield from session_process(VcenterSim(site, workdir).start())
 
 
-@pytest.fixture(scope="session")
-def _vcenter_workdir(tmp_path_factory) -> str:
-    """One directory (one CA) for all vCenter simulators of the session."""
-    return str(tmp_path_factory.mktemp("vcenter-sims"))
+_vcenter_workdir = workdir_fixture("_vcenter_workdir", "vCenter")
 
 
 @pytest.fixture(scope="session")
