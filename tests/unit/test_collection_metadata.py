@@ -104,4 +104,3 @@ def test_every_action_group_entry_is_a_module(action_groups):
     missing = [f"{group}/{entry}" for group, entries in action_groups.items() for entry in entries
                if not os.path.isfile(os.path.join(MODULES_DIR, f"{entry}.py"))]
     assert not missing, f"meta/runtime.yml action_groups name modules with no plugins/modules/<name>.py: {missing}"
-
