@@ -2,15 +2,19 @@
 simulator processes (all stopped when the interpreter exits), the primary/secondary pair, the session-scoped work
 directory fixture (one CA per simulator kind) and the session-scoped process fixture body.
 
-A simulator class here is anything with ``start()``, ``stop()``, ``running`` and ``reset()``.
+A simulator class here is a ``SimProcess`` with ``start()`` and ``reset()``.
 """
 from __future__ import annotations
 
 import atexit
+import os
+import subprocess
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+
+from tests.simulators import process
 
 RUNNING: set = set()
 """Simulators started and not yet stopped (``start()`` adds, ``stop()`` discards)."""
@@ -20,6 +24,38 @@ RUNNING: set = set()
 def stop_all() -> None:
     for sim in list(RUNNING):
         sim.stop()
+
+
+class SimProcess:
+    """The process lifecycle of a simulator: started with its password in the environment (never on the command line,
+    visible in ps), ready when it prints its JSON ready line, stopped with SIGTERM then SIGKILL."""
+
+    STOP_TIMEOUT = 10.0
+    process: subprocess.Popen | None = None
+    password: str
+
+    def _launch(self, cmd: list, stderr_path: str, password_env: str, start_timeout: float, what: str, error) -> dict:
+        """Start ``cmd``; return its ready line (on failure: stopped, ``error`` raised naming ``what``)."""
+        with open(stderr_path, "ab") as stderr:
+            self.process = subprocess.Popen(  # pylint: disable=consider-using-with  # lives until stop()
+                cmd, stdout=subprocess.PIPE, stderr=stderr, stdin=subprocess.DEVNULL, env=dict(os.environ, **{password_env: self.password}))
+        RUNNING.add(self)
+        return process.wait_ready(self.process, start_timeout, what, stderr_path, self.stop, error)
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        process.terminate(self.process, self.STOP_TIMEOUT)
+        self.process = None
+        RUNNING.discard(self)
+        self._stopped()
+
+    def _stopped(self) -> None:
+        """What a simulator class closes after its process (a client session)."""
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
 
 
 @dataclass

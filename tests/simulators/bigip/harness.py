@@ -17,19 +17,18 @@ import sys
 import pytest
 import requests
 
-from tests._harness.sims import RUNNING as _RUNNING, SimPair, fresh, session_process, workdir_fixture
-from tests.simulators import certs, process
+from tests._harness.sims import SimPair, SimProcess, fresh, session_process, workdir_fixture
+from tests.simulators import certs
 
 SERVER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "server.py")
 START_TIMEOUT = 20.0
-STOP_TIMEOUT = 10.0
 
 
 class SimulatorError(RuntimeError):
     """The simulator process did not start, or an admin call failed."""
 
 
-class BigipSim:
+class BigipSim(SimProcess):
     """One simulator process with a CA-signed certificate on a free loopback port."""
 
     def __init__(self, name: str, workdir: str, user: str = "admin", password: str | None = None,
@@ -60,31 +59,14 @@ class BigipSim:
                "--user", self.user, "--latency-ms", str(self.latency_ms), "--exit-with-parent"]
         if self.seed:
             cmd += ["--seed", self.seed]
-        with open(os.path.join(self.workdir, f"{self.name}.stderr"), "ab") as stderr:
-            # the password goes in the environment, never on the command line (visible in ps)
-            self.process = subprocess.Popen(  # pylint: disable=consider-using-with  # lives until stop()
-                cmd, stdout=subprocess.PIPE, stderr=stderr, stdin=subprocess.DEVNULL, env=dict(os.environ, BIGIP_SIM_PASSWORD=self.password))
-        _RUNNING.add(self)
         self.session = self._new_session()
-        self.port = self._wait_ready()
+        ready = self._launch(cmd, os.path.join(self.workdir, f"{self.name}.stderr"), "BIGIP_SIM_PASSWORD", START_TIMEOUT,
+                             f"BIG-IP simulator {self.name}", SimulatorError)
+        self.port = int(ready["port"])
         return self
 
-    def _wait_ready(self) -> int:
-        ready = process.wait_ready(self.process, START_TIMEOUT, f"BIG-IP simulator {self.name}",
-                                   f"{self.workdir}/{self.name}.stderr", self.stop, SimulatorError)
-        return int(ready["port"])
-
-    def stop(self) -> None:
-        if self.process is None:
-            return
-        process.terminate(self.process, STOP_TIMEOUT)
-        self.process = None
+    def _stopped(self) -> None:
         self.session.close()
-        _RUNNING.discard(self)
-
-    @property
-    def running(self) -> bool:
-        return self.process is not None and self.process.poll() is None
 
     def restart(self) -> "BigipSim":
         """Stop the process and start it again on the same port (the saved config is loaded)."""
