@@ -1,11 +1,12 @@
-"""migration_request's checks of form (the first task of preflight.yml and migrate.yml), table-tested without a
-device: the names as a survey or -e sends them, and every wrong answer's message."""
+"""The form of a migration request (migration_request's checks, the first task of preflight.yml and migrate.yml),
+table-tested without a device: the names as a survey or -e sends them, and every wrong answer's message."""
 from __future__ import annotations
 
 import pytest
-from ansible.errors import AnsibleActionFail
 
-from ansible_collections.longdistance.vmotion.plugins.action.migration_request import ActionModule, check_form, vm_names
+from ansible_collections.longdistance.vmotion.plugins.module_utils._errors import ValidationError
+from ansible_collections.longdistance.vmotion.plugins.module_utils._migration.request import (check_form, unknown_vms,
+                                                                                               vcenter_options, vm_names)
 
 SITES = {"primary": {"vcenter": "vcenter-primary"}, "secondary": {"vcenter": "vcenter-secondary"}}
 
@@ -15,7 +16,7 @@ SITES = {"primary": {"vcenter": "vcenter-primary"}, "secondary": {"vcenter": "vc
     (" web-01 ", None, ["web-01"]),
     (None, "web-01\nweb-02", ["web-01", "web-02"]),           # survey textarea, one per line
     (None, "web-01, web-02,,", ["web-01", "web-02"]),        # survey text, commas
-    (None, "web-01\r\nweb-02\n", ["web-01", "web-02"]),         # Windows line ends
+    (None, "web-01\r\nweb-02\n", ["web-01", "web-02"]),      # Windows line ends
     (None, ["web-01", " web-02"], ["web-01", "web-02"]),      # -e JSON list, or a multi-select answer
     (None, None, []),
     ("  ", None, []),
@@ -30,7 +31,7 @@ def test_names_arrive_as_a_survey_or_the_command_line_sends_them(vm, vms, names)
     (None, {"web-01": 1}, "vms must be a list of VM names or text"),
 ])
 def test_names_that_cannot_be_read_are_refused(vm, vms, message):
-    with pytest.raises(AnsibleActionFail, match=message):
+    with pytest.raises(ValidationError, match=message):
         vm_names(vm, vms)
 
 
@@ -43,9 +44,9 @@ def test_names_that_cannot_be_read_are_refused(vm, vms, message):
     (["web-01"], "secondary", "secondary", 'From site and To site are both "secondary"'),
 ])
 def test_every_wrong_answer_names_itself(names, from_site, to_site, message):
-    with pytest.raises(AnsibleActionFail) as caught:
+    with pytest.raises(ValidationError) as caught:
         check_form(names, from_site, to_site, SITES)
-    assert str(caught.value.message).startswith("Invalid migration request: ") and message in caught.value.message
+    assert caught.value.msg.startswith("Invalid migration request: ") and message in caught.value.msg
 
 
 def test_a_right_request_passes():
@@ -54,10 +55,18 @@ def test_a_right_request_passes():
 
 def test_the_vcenter_comes_from_the_option_else_from_the_sites_inventory_host():
     hostvars = {"vcenter-primary": {"longdistance_vsphere_connection": {"hostname": "vc1", "port": 443}}, "vcenter-secondary": {}}
-    args = dict(sites=SITES, vcenter=None, destination_vcenter=None, connection_var="longdistance_vsphere_connection")
-    task_vars = {"hostvars": hostvars}
-    assert ActionModule._vcenter(args, "vcenter", "primary", task_vars) == {"hostname": "vc1", "port": 443}
+    var = "longdistance_vsphere_connection"
+    assert vcenter_options(None, SITES, "primary", var, hostvars) == {"hostname": "vc1", "port": 443}
     # the host has no such variable: the environment alone (VMWARE_HOST ...) then
-    assert ActionModule._vcenter(args, "destination_vcenter", "secondary", task_vars) == {}
-    assert ActionModule._vcenter(dict(args, vcenter={"hostname": "given"}), "vcenter", "primary", task_vars) == {"hostname": "given"}
-    assert ActionModule._vcenter(dict(args, sites={"primary": None}), "vcenter", "primary", task_vars) == {}
+    assert vcenter_options(None, SITES, "secondary", var, hostvars) == {}
+    assert vcenter_options({"hostname": "given"}, SITES, "primary", var, hostvars) == {"hostname": "given"}
+    assert vcenter_options(None, {"primary": None}, "primary", var, hostvars) == {}
+
+
+def test_every_vm_found_nowhere_is_named_once():
+    located = {"web-01": "primary", "web-02": "secondary"}
+    assert unknown_vms(["web-01", "web-02"], located, "vc1", one_vcenter=True) is None
+    error = unknown_vms(["web-01", "web-99", "db-7"], located, "vc1 (primary) nor on vc2 (secondary)", one_vcenter=False)
+    assert error.msg.startswith("Invalid migration request: VMs web-99, db-7 found neither on vc1 (primary) nor on vc2 (secondary).")
+    assert "web-01" not in error.msg and "nothing was checked or moved" in error.msg
+    assert unknown_vms(["web-99"], {}, "vc1", one_vcenter=True).msg.startswith("Invalid migration request: VM web-99 not found on vc1.")
