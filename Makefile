@@ -11,9 +11,9 @@ VCSIM_DIR := tests/simulators/vcenter
 VCSIM := $(VCSIM_DIR)/vcsim-ld
 VCSIM_SOURCES := $(shell find $(VCSIM_DIR) \( -name '*.go' -o -name go.mod -o -name go.sum -o -name build.sh \) 2>/dev/null)
 
-.PHONY: test bootstrap sanity lint unit molecule compat vcsim sims sims-stop demo bench ee clean
+.PHONY: test bootstrap sanity lint unit integration molecule compat vcsim sims sims-stop demo bench ee clean
 
-test: sanity lint unit molecule compat
+test: sanity lint unit integration molecule compat
 
 bootstrap:
 	@scripts/bootstrap.sh
@@ -24,8 +24,13 @@ sanity: bootstrap
 lint: bootstrap
 	scripts/lint.sh
 
-unit: bootstrap $(VCSIM)
-	.venv/bin/pytest tests -q
+# The fast loop: pure tests (no simulator, no child process; tests/unit/conftest.py refuses both), seconds.
+unit: bootstrap
+	.venv/bin/pytest tests/unit -q
+
+# Simulator- and process-backed tests: the modules against the simulators, the fault matrix, the simulators' own tests.
+integration: bootstrap $(VCSIM)
+	.venv/bin/pytest tests/integration tests/faults tests/simulators -q
 
 molecule: bootstrap $(VCSIM)
 	scripts/molecule.sh

@@ -12,8 +12,8 @@ Phases (each one module run, measured from the simulator's request log):
 Every run must log in exactly once (first request) and log out exactly once (last request);
 any violation, failure or unexpected ``changed`` stops the benchmark with a message.
 
-The arguments are the module unit tests' own ``Scenario`` declarations
-(``tests/unit/plugins/modules/test_bigip_*.py``); modules without one (actions, info, the
+The arguments are the module integration tests' own ``Scenario`` declarations
+(``tests/integration/plugins/modules/test_bigip_*.py``); modules without one (actions, info, the
 traffic switch) have their cases below. Every ``plugins/modules/bigip_*.py`` must have a case.
 """
 from __future__ import annotations
@@ -30,7 +30,7 @@ from typing import Callable
 
 from _bench import REPO, BenchError, Deadline, Run, assert_no_writes, machine, measure, set_latency, simulators, table, warm_up, write_json
 
-TESTS = os.path.join(REPO, "tests", "unit", "plugins", "modules")
+TESTS = os.path.join(REPO, "tests", "integration", "plugins", "modules")
 sys.path.insert(0, TESTS)   # the module tests import their helpers as ``from bigip_crud import ...``
 
 # pylint: disable=wrong-import-position

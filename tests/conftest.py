@@ -97,6 +97,25 @@ def module_runner():
     return run_module
 
 
+# --- simulated time (tests/_harness/clock.py): one clock for every tier ---
+from tests._harness.clock import FakeClock  # noqa: E402  pylint: disable=wrong-import-position
+
+
+@pytest.fixture
+def fake_clock() -> FakeClock:
+    """A clock at 0 that sleeping advances at once; pass ``fake_clock.clock`` / ``fake_clock.sleep`` to a policy."""
+    return FakeClock()
+
+
+@pytest.fixture
+def sim_time(monkeypatch, fake_clock) -> FakeClock:
+    """``fake_clock`` in place of ``time`` in the client's retry policy (``_retry.time``)."""
+    from ansible_collections.longdistance.vmotion.plugins.module_utils import _retry
+
+    monkeypatch.setattr(_retry, "time", fake_clock)
+    return fake_clock
+
+
 # --- BIG-IP simulator fixtures (owned by tests/simulators/bigip/harness.py) ---
 from tests.simulators.bigip.harness import (  # noqa: E402,F401  pylint: disable=unused-import,wrong-import-position
     _bigip_primary_process, _bigip_secondary_process, _bigip_workdir, bigip_pair, bigip_sim)

@@ -1,4 +1,4 @@
-"""Fault-injection helpers: a simulated clock for the client's retry policy, module runs that
+"""Fault-injection helpers (the simulated clock ``sim_time`` is tests/conftest.py's): module runs that
 capture warnings, and a few device views. The faults themselves are the BIG-IP simulator's
 admin hooks (``BigipSim.fault``: 502/503 bursts, resets before and after the device applied a
 request, late answers, 401s, mcpd outages, races); see tests/simulators/bigip/admin.py."""
@@ -14,39 +14,6 @@ from ansible.module_utils import basic
 
 from tests.conftest import COLLECTIONS_PATH, REPO, run_module
 from tests.simulators.bigip.harness import BigipSim
-
-from ansible_collections.longdistance.vmotion.plugins.module_utils import _retry
-
-
-class SimulatedTime:
-    """Replaces ``time`` in the retry policy: sleeping advances the clock at once, and every
-    ``at(seconds, action)`` runs when the simulated clock passes ``seconds`` (an outage ends)."""
-
-    def __init__(self):
-        self.now = 0.0
-        self.slept = []
-        self._actions = []
-
-    def monotonic(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.slept.append(seconds)
-        self.now += seconds
-        for due, action in list(self._actions):
-            if self.now >= due:
-                self._actions.remove((due, action))
-                action()
-
-    def at(self, seconds, action):
-        self._actions.append((seconds, action))
-
-
-@pytest.fixture
-def sim_time(monkeypatch):
-    clock = SimulatedTime()
-    monkeypatch.setattr(_retry, "time", clock)
-    return clock
 
 
 @pytest.fixture

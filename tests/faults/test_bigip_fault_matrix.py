@@ -104,6 +104,18 @@ def start(sim, call):
     sim.clear_log()
 
 
+def run_with_fault(sim, call, kind, *count, args=None, **extra):
+    """Set the call's scene, arm the fault on the call's request, run the call's module (``args`` over its own)."""
+    start(sim, call)
+    CALLS[call].arm(sim, kind, *count, **extra)
+    return run(sim, CALLS[call].module, dict(CALLS[call].args, **(args or {})))
+
+
+def assert_reached(sim, call, result):
+    assert not result.get("failed"), result["msg"]
+    assert CALLS[call].reached(sim)
+
+
 # --- bursts of "try again" answers ----------------------------------------------------------------
 
 @pytest.mark.parametrize("call,kind", [
@@ -112,13 +124,9 @@ def start(sim, call):
     row(c, "502 burst (proxy in front of the device, 3 answers)", "retried (a write is first settled by re-reading); succeeds", "bad_gateway")
     for c in CALLS])
 def test_bursts_are_retried(bigip_sim, sim_time, warnings, call, kind):
-    start(bigip_sim, call)
-    CALLS[call].arm(bigip_sim, kind, 3)
-    result = run(bigip_sim, CALLS[call].module, CALLS[call].args)
-    assert not result.get("failed"), result["msg"]
-    assert CALLS[call].reached(bigip_sim)
+    assert_reached(bigip_sim, call, run_with_fault(bigip_sim, call, kind, 3))
     assert len([w for w in warnings if "retrying in" in w]) == 3, warnings
-    assert len(sim_time.slept) == 3
+    assert len(sim_time.sleeps) == 3
 
 
 # --- resets -------------------------------------------------------------------------------------
@@ -127,11 +135,7 @@ def test_bursts_are_retried(bigip_sim, sim_time, warnings, call, kind):
     row(c, "connection reset before the device applied the request", "sent again (a create after re-reading it is absent); succeeds")
     for c in CALLS])
 def test_reset_before_apply(bigip_sim, sim_time, warnings, call):
-    start(bigip_sim, call)
-    CALLS[call].arm(bigip_sim, "drop")
-    result = run(bigip_sim, CALLS[call].module, CALLS[call].args)
-    assert not result.get("failed"), result["msg"]
-    assert CALLS[call].reached(bigip_sim)
+    assert_reached(bigip_sim, call, run_with_fault(bigip_sim, call, "drop"))
     assert any("connection was lost" in w for w in warnings), warnings
 
 
@@ -150,11 +154,8 @@ AFTER_APPLY = {
 @pytest.mark.parametrize("call", [
     row(c, "connection reset after the device applied the request", AFTER_APPLY[c]) for c in CALLS])
 def test_reset_after_apply(bigip_sim, sim_time, warnings, call):
-    start(bigip_sim, call)
-    CALLS[call].arm(bigip_sim, "drop_after")
-    result = run(bigip_sim, CALLS[call].module, CALLS[call].args)
-    assert not result.get("failed"), result["msg"]
-    assert CALLS[call].reached(bigip_sim)
+    result = run_with_fault(bigip_sim, call, "drop_after")
+    assert_reached(bigip_sim, call, result)
     log = bigip_sim.requests_log(CALLS[call].method, CALLS[call].path)
     if call == "POST":
         assert len(log) == 1  # never created twice
@@ -169,11 +170,7 @@ def test_reset_after_apply(bigip_sim, sim_time, warnings, call):
 @pytest.mark.parametrize("call", [
     row(c, "answer later than timeout (the device applied the request)", "treated as a lost reply: " + AFTER_APPLY[c]) for c in CALLS])
 def test_late_answer_past_timeout(bigip_sim, sim_time, warnings, call):
-    start(bigip_sim, call)
-    CALLS[call].arm(bigip_sim, "delay", ms=1500)
-    result = run(bigip_sim, CALLS[call].module, dict(CALLS[call].args, timeout=1))
-    assert not result.get("failed"), result["msg"]
-    assert CALLS[call].reached(bigip_sim)
+    assert_reached(bigip_sim, call, run_with_fault(bigip_sim, call, "delay", ms=1500, args={"timeout": 1}))
     assert any("got no answer within 1s" in w for w in warnings), warnings
 
 
@@ -182,20 +179,14 @@ def test_late_answer_past_timeout(bigip_sim, sim_time, warnings, call):
 @pytest.mark.parametrize("call", [
     row(c, "401 once", "one re-login and replay; succeeds") for c in MGMT_TM])
 def test_401_once(bigip_sim, sim_time, call):
-    start(bigip_sim, call)
-    CALLS[call].arm(bigip_sim, "unauthorized")
-    result = run(bigip_sim, CALLS[call].module, CALLS[call].args)
-    assert not result.get("failed"), result["msg"]
-    assert CALLS[call].reached(bigip_sim)
+    assert_reached(bigip_sim, call, run_with_fault(bigip_sim, call, "unauthorized"))
     assert len(bigip_sim.requests_log("POST", LOGIN)) == 2
 
 
 @pytest.mark.parametrize("call", [
     row(c, "401 always", "one re-login and replay, then fails with the device's 401 text; the change is not made") for c in MGMT_TM])
 def test_401_always(bigip_sim, sim_time, call):
-    start(bigip_sim, call)
-    CALLS[call].arm(bigip_sim, "unauthorized", 50)
-    result = run(bigip_sim, CALLS[call].module, CALLS[call].args)
+    result = run_with_fault(bigip_sim, call, "unauthorized", 50)
     assert result["failed"] is True and result["error_type"] == "AuthError"
     assert "HTTP 401: Authorization failed" in result["msg"]
     assert CALLS[call].before(bigip_sim)
@@ -209,7 +200,7 @@ def test_login_refused_for_credentials_is_not_retried(bigip_sim, sim_time):
     result = run(bigip_sim, "bigip_vlan", {"name": "fault-vlan", "tag": 100, "password": "wrong"})
     assert result["failed"] is True and result["error_type"] == "AuthError"
     assert "refused the credentials of user admin: Authentication failed." in result["msg"]
-    assert len(bigip_sim.requests_log("POST", LOGIN)) == 1 and sim_time.slept == []
+    assert len(bigip_sim.requests_log("POST", LOGIN)) == 1 and sim_time.sleeps == []
     assert vlan_tag(bigip_sim) is None
 
 

@@ -94,6 +94,18 @@ def gtm_apply(bigips, devices_args=None):
     return apply
 
 
+def once_when(matches, action):
+    """An ``on_event`` callback for ``wave``: runs ``action`` once, at the first progress line ``matches`` accepts;
+    ``.fired`` holds what it returned."""
+    fired = []
+
+    def on_event(line):
+        if not fired and matches(line):
+            fired.append(action())
+    on_event.fired = fired
+    return on_event
+
+
 def wave(lab_, names=tuple(WEB), on_event=None, vm_ids=None, devices_args=None, target_overrides=None, **config):
     """Run one wave like vm_group_migrate does; returns (final decision, state, progress lines)."""
     pair, bigips = lab_
@@ -175,13 +187,12 @@ def test_task_creation_refused_stops_new_starts(lab):
     view = content.viewManager.CreateContainerView(content.rootFolder, [vim.VirtualMachine], True)
     other = next(vm for vm in view.view if vm.name == "web-02")
     pair.primary.slow_migrations(extra_seconds=300, count=2)  # modelled seconds: 3 s each at the tests' time scale
-    holder = []
 
-    def on_event(line):
+    def relocate_other():
         # web-02 is planned; before its start another client starts a relocation of it (the operator's hands)
-        if line == "web-01: active storage" and not holder:
-            ds2 = next(ds for ds in other.runtime.host.datastore if ds.name == "primary-ds2")
-            holder.append(other.RelocateVM_Task(vim.vm.RelocateSpec(datastore=ds2), "defaultPriority"))
+        ds2 = next(ds for ds in other.runtime.host.datastore if ds.name == "primary-ds2")
+        return other.RelocateVM_Task(vim.vm.RelocateSpec(datastore=ds2), "defaultPriority")
+    on_event = once_when(lambda line: line == "web-01: active storage", relocate_other)
     decision, state, _lines = wave(lab, on_event=on_event)
     assert decision["status"] == "failed"
     assert state["failure"]["vm"] == "web-02" and state["failure"]["fault"] == "vim.fault.TaskInProgress"
@@ -190,21 +201,17 @@ def test_task_creation_refused_stops_new_starts(lab):
     assert [state["vms"][n]["status"] for n in ("web-03", "web-04")] == ["waiting", "waiting"]
     assert state["gtm_stage"] == "none" and gtm_writes(bigips.primary) == [] and gtm_writes(bigips.secondary) == []
     assert gtm_held(bigips.primary) == gtm_held(bigips.secondary) == BEFORE
-    WaitForTask(holder[0])
+    WaitForTask(on_event.fired[0])
 
 
 @pytest.mark.fault(call="vCenter task creation", fault="session expired just before RelocateVM_Task",
                    behaviour="one re-login, the start is replayed once (NotAuthenticated means not executed); the wave succeeds")
 def test_session_expired_before_a_start_is_replayed_once(lab):
     pair, _bigips = lab
-    expired = []
-
-    def on_event(line):
-        if line == "web-01: ready" and not expired:
-            expired.append(pair.primary.expire_sessions())
+    on_event = once_when(lambda line: line == "web-01: ready", pair.primary.expire_sessions)
     pair.primary.clear_calls()
     decision, state, _lines = wave(lab, names=["web-01"], on_event=on_event)
-    assert decision["status"] == "success" and expired and expired[0] >= 1
+    assert decision["status"] == "success" and on_event.fired and on_event.fired[0] >= 1
     relocations = pair.primary.write_calls("RelocateVM_Task")
     assert [c["fault"] for c in relocations] == [False, True, False], "storage, compute refused (expired), compute replayed"
     assert where(pair, "web-01") == "secondary"
@@ -217,13 +224,9 @@ def test_session_expired_before_a_start_is_replayed_once(lab):
 def test_session_expiry_during_polling(lab):
     pair, bigips = lab
     pair.primary.slow_migrations(extra_seconds=150, count=2)
-    done = []
-
-    def on_event(line):
-        if "storage" in line and "%" in line and not done:
-            done.append(pair.primary.expire_sessions())
+    on_event = once_when(lambda line: "storage" in line and "%" in line, pair.primary.expire_sessions)
     decision, state, _lines = wave(lab, names=["web-01", "web-02"], on_event=on_event)
-    assert done and decision["status"] == "success"
+    assert on_event.fired and decision["status"] == "success"
     assert [where(pair, n) for n in ("web-01", "web-02")] == ["secondary", "secondary"]
     assert gtm_held(bigips.primary) == gtm_held(bigips.secondary) == ALL
 
@@ -233,11 +236,7 @@ def test_session_expiry_during_polling(lab):
                              "at the stage the moved VMs call for, on every device")
 def test_timeout_settle_leaves_gtm_consistent_and_says_the_task_keeps_running(lab):
     pair, bigips = lab
-    decision_state = {}
-
-    def on_event(line):
-        if line == "web-02: done" and not decision_state:
-            decision_state["armed"] = pair.primary.slow_migrations(extra_seconds=3000, count=2)
+    on_event = once_when(lambda line: line == "web-02: done", lambda: pair.primary.slow_migrations(extra_seconds=3000, count=2))
     decision, state, _lines = wave(lab, concurrency=1, timeout=4, on_event=on_event)
     assert decision["status"] == "failed"
     assert [state["vms"][n]["status"] for n in WEB] == ["done", "done", "timed_out", "waiting"]
@@ -280,11 +279,8 @@ def test_first_vm_fails_below_the_threshold(lab):
                              "is named with vSphere's text")
 def test_failure_after_the_cutover_keeps_the_cutover(lab):
     pair, bigips = lab
-    armed = []
-
-    def on_event(line):
-        if line.startswith("GTM bigip-secondary: cutover") and not armed:
-            armed.append(pair.primary.fail_migrations(fault="MigrationFault", at_progress=30, count=4))
+    on_event = once_when(lambda line: line.startswith("GTM bigip-secondary: cutover"),
+                         lambda: pair.primary.fail_migrations(fault="MigrationFault", at_progress=30, count=4))
     decision, state, _lines = wave(lab, concurrency=1, on_event=on_event)
     assert decision["status"] == "failed" and state["failure"]["vm"] == "web-03" and state["failure"]["fault"] == "vim.fault.MigrationFault"
     assert state["gtm_stage"] == "cutover" and gtm_held(bigips.primary) == gtm_held(bigips.secondary) == CUTOVER
@@ -296,11 +292,8 @@ def test_failure_after_the_cutover_keeps_the_cutover(lab):
                              "counted as moved; a rerun runs only the compute phase")
 def test_storage_moved_compute_failed(lab):
     pair, bigips = lab
-    armed = []
-
-    def on_event(line):
-        if line == "web-01: ready" and not armed:
-            armed.append(pair.primary.fail_migrations(fault="VMotionLinkDown", at_progress=50, count=1))
+    on_event = once_when(lambda line: line == "web-01: ready",
+                         lambda: pair.primary.fail_migrations(fault="VMotionLinkDown", at_progress=50, count=1))
     decision, state, _lines = wave(lab, names=["web-01", "web-02"], concurrency=1, on_event=on_event)
     assert decision["status"] == "failed" and state["failure"]["phase"] == "compute"
     assert scheduler.stranded(state) == ["web-01"] and "the disks are on the target datastore" in state["failure"]["msg"]
@@ -317,11 +310,7 @@ def test_storage_moved_compute_failed(lab):
                              "run fails naming the device; the report lists the applied switch AND its rollback")
 def test_gtm_device_refuses_the_switch_the_other_is_rolled_back(lab):
     pair, bigips = lab
-    armed = []
-
-    def on_event(line):
-        if line == "web-02: done" and not armed:
-            armed.append(bigips.secondary.fault("mcpd", count=100))
+    on_event = once_when(lambda line: line == "web-02: done", lambda: bigips.secondary.fault("mcpd", count=100))
     decision, state, lines = wave(lab, names=["web-01", "web-02", "web-03", "web-04"], concurrency=1, on_event=on_event,
                                   devices_args={"bigip-secondary": dict(retries=0)})
     bigips.secondary.fault("mcpd", count=0)  # the device is back: the rollback point is read from it below

@@ -1,11 +1,8 @@
-"""Collection metadata: galaxy.yml, meta/runtime.yml action groups, and what a build ships."""
+"""Collection metadata: galaxy.yml and meta/runtime.yml action groups (what a build ships: tests/integration/test_collection_build.py)."""
 from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
-import tarfile
 
 import pytest
 import yaml
@@ -107,17 +104,3 @@ def test_every_action_group_entry_is_a_module(action_groups):
     missing = [f"{group}/{entry}" for group, entries in action_groups.items() for entry in entries
                if not os.path.isfile(os.path.join(MODULES_DIR, f"{entry}.py"))]
     assert not missing, f"meta/runtime.yml action_groups name modules with no plugins/modules/<name>.py: {missing}"
-
-
-def test_build_ships_plugins_and_not_local_material(tmp_path, galaxy):
-    ansible_galaxy = os.path.join(os.path.dirname(sys.executable), "ansible-galaxy")
-    subprocess.run([ansible_galaxy, "collection", "build", REPO, "--output-path", str(tmp_path)],
-                   check=True, capture_output=True, text=True)
-    tarball = tmp_path / f"longdistance-vmotion-{galaxy['version']}.tar.gz"
-    with tarfile.open(tarball) as archive:
-        names = archive.getnames()
-    assert {"MANIFEST.json", "FILES.json", "meta/runtime.yml", "README.md", "LICENSE"} <= set(names)
-    shipped_local = sorted(name for name in names for prefix in NOT_SHIPPED if name == prefix.rstrip("/") or name.startswith(prefix))
-    assert not shipped_local, f"the collection build includes local or test-only files: {shipped_local[:10]}"
-    expected_modules = {f"plugins/modules/{module}.py" for module in module_names()}
-    assert expected_modules <= set(names)

@@ -9,29 +9,26 @@ before every test) and ``bigip_pair`` (``.primary`` and ``.secondary``, likewise
 """
 from __future__ import annotations
 
-import atexit
 import os
 import secrets
 import subprocess
 import sys
-from dataclasses import dataclass
 
 import pytest
 import requests
 
-from tests.simulators import certs, process
+from tests._harness.sims import SimPair, SimProcess, fresh, session_process, workdir_fixture
+from tests.simulators import certs
 
 SERVER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "server.py")
 START_TIMEOUT = 20.0
-STOP_TIMEOUT = 10.0
-_RUNNING: set = set()
 
 
 class SimulatorError(RuntimeError):
     """The simulator process did not start, or an admin call failed."""
 
 
-class BigipSim:
+class BigipSim(SimProcess):
     """One simulator process with a CA-signed certificate on a free loopback port."""
 
     def __init__(self, name: str, workdir: str, user: str = "admin", password: str | None = None,
@@ -62,27 +59,14 @@ class BigipSim:
                "--user", self.user, "--latency-ms", str(self.latency_ms), "--exit-with-parent"]
         if self.seed:
             cmd += ["--seed", self.seed]
-        with open(os.path.join(self.workdir, f"{self.name}.stderr"), "ab") as stderr:
-            # the password goes in the environment, never on the command line (visible in ps)
-            self.process = subprocess.Popen(  # pylint: disable=consider-using-with  # lives until stop()
-                cmd, stdout=subprocess.PIPE, stderr=stderr, stdin=subprocess.DEVNULL, env=dict(os.environ, BIGIP_SIM_PASSWORD=self.password))
-        _RUNNING.add(self)
         self.session = self._new_session()
-        self.port = self._wait_ready()
+        ready = self._launch(cmd, os.path.join(self.workdir, f"{self.name}.stderr"), "BIGIP_SIM_PASSWORD", START_TIMEOUT,
+                             f"BIG-IP simulator {self.name}", SimulatorError)
+        self.port = int(ready["port"])
         return self
 
-    def _wait_ready(self) -> int:
-        ready = process.wait_ready(self.process, START_TIMEOUT, f"BIG-IP simulator {self.name}",
-                                   f"{self.workdir}/{self.name}.stderr", self.stop, SimulatorError)
-        return int(ready["port"])
-
-    def stop(self) -> None:
-        if self.process is None:
-            return
-        process.terminate(self.process, STOP_TIMEOUT)
-        self.process = None
+    def _stopped(self) -> None:
         self.session.close()
-        _RUNNING.discard(self)
 
     def restart(self) -> "BigipSim":
         """Stop the process and start it again on the same port (the saved config is loaded)."""
@@ -167,48 +151,27 @@ class BigipSim:
         self._admin("POST", "users", {"username": username, "password": password, "admin": admin})
 
 
-@dataclass
-class BigipPair:
-    primary: BigipSim
-    secondary: BigipSim
-
-
-@atexit.register
-def _stop_all() -> None:
-    for sim in list(_RUNNING):
-        sim.stop()
+BigipPair = SimPair
 
 
 def _fresh(sim: BigipSim) -> BigipSim:
-    if sim.process is None or sim.process.poll() is not None:
-        sim.start(sim.port or None)
-    sim.reset()
+    """Started again on its port if its process died; factory state and an empty request log."""
+    fresh(sim, lambda: sim.start(sim.port or None))
     sim.clear_log()
     return sim
 
 
-@pytest.fixture(scope="session")
-def _bigip_workdir(tmp_path_factory) -> str:
-    """One directory (one CA) for all BIG-IP simulators of the session."""
-    return str(tmp_path_factory.mktemp("bigip-sims"))
+_bigip_workdir = workdir_fixture("_bigip_workdir", "BIG-IP")
 
 
 @pytest.fixture(scope="session")
 def _bigip_primary_process(_bigip_workdir):
-    sim = BigipSim("primary", _bigip_workdir).start()
-    try:
-        yield sim
-    finally:
-        sim.stop()
+    yield from session_process(BigipSim("primary", _bigip_workdir).start())
 
 
 @pytest.fixture(scope="session")
 def _bigip_secondary_process(_bigip_workdir):
-    sim = BigipSim("secondary", _bigip_workdir).start()
-    try:
-        yield sim
-    finally:
-        sim.stop()
+    yield from session_process(BigipSim("secondary", _bigip_workdir).start())
 
 
 @pytest.fixture

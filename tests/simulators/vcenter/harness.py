@@ -13,7 +13,6 @@ The binary is built by ``build.sh`` on first use; the tests are skipped only whe
 """
 from __future__ import annotations
 
-import atexit
 import hashlib
 import os
 import secrets
@@ -21,21 +20,19 @@ import shutil
 import ssl
 import subprocess
 import uuid
-from dataclasses import dataclass
 from urllib.parse import quote
 
 import pytest
 import requests
 
-from tests.simulators import certs, process
+from tests._harness.sims import SimPair, SimProcess, fresh, session_process, workdir_fixture
+from tests.simulators import certs
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BINARY = os.path.join(HERE, "vcsim-ld")
 BUILD = os.path.join(HERE, "build.sh")
 START_TIMEOUT = 30.0
-STOP_TIMEOUT = 10.0
 DEFAULT_TIME_SCALE = 100.0
-_RUNNING: set = set()
 
 
 class SimulatorError(RuntimeError):
@@ -52,7 +49,7 @@ def build() -> str:
     return BINARY
 
 
-class VcenterSim:
+class VcenterSim(SimProcess):
     """One ``vcsim-ld`` process with a CA-signed certificate on a free loopback port."""
 
     def __init__(self, site: str, workdir: str, username: str = "administrator@vsphere.local",
@@ -76,32 +73,12 @@ class VcenterSim:
         cmd = [BINARY, "-listen", f"{self.hostname}:0", "-cert", self.cert_path, "-key", self.key_path,
                "-ca", self.ca_path, "-site", self.site, "-uuid", self.instance_uuid, "-username", self.username,
                "-time-scale", str(self.time_scale), "-exit-with-parent"] + self.extra_args
-        with open(self._stderr_path, "ab") as stderr:
-            # the password goes in the environment, never on the command line (visible in ps)
-            self.process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=stderr, stdin=subprocess.DEVNULL,
-                                            env=dict(os.environ, VCSIM_PASSWORD=self.password))
-        _RUNNING.add(self)
-        ready = self._wait_ready()
+        ready = self._launch(cmd, self._stderr_path, "VCSIM_PASSWORD", START_TIMEOUT, f"vCenter simulator {self.site}", SimulatorError)
         self.port = int(ready["port"])
         if ready.get("instance_uuid") != self.instance_uuid:
             self.stop()
             raise SimulatorError(f"vCenter simulator {self.site} reported instance uuid {ready.get('instance_uuid')}")
         return self
-
-    def _wait_ready(self) -> dict:
-        return process.wait_ready(self.process, START_TIMEOUT, f"vCenter simulator {self.site}", self._stderr_path,
-                                  self.stop, SimulatorError)
-
-    def stop(self) -> None:
-        if self.process is None:
-            return
-        process.terminate(self.process, STOP_TIMEOUT)
-        self.process = None
-        _RUNNING.discard(self)
-
-    @property
-    def running(self) -> bool:
-        return self.process is not None and self.process.poll() is None
 
     # --- connection data ------------------------------------------------------------------------
     @property
@@ -193,23 +170,11 @@ class VcenterSim:
         return next((vm for vm in self.state()["vms"] or [] if vm["name"] == name), None)
 
 
-@dataclass
-class VcenterPair:
-    primary: VcenterSim
-    secondary: VcenterSim
-
-
-@atexit.register
-def _stop_all() -> None:
-    for sim in list(_RUNNING):
-        sim.stop()
+VcenterPair = SimPair
 
 
 def _fresh(sim: VcenterSim) -> VcenterSim:
-    if not sim.running:
-        sim.start()
-    sim.reset()
-    return sim
+    return fresh(sim, sim.start)
 
 
 def _started(site: str, workdir: str):
@@ -217,17 +182,10 @@ def _started(site: str, workdir: str):
         build()
     except FileNotFoundError as missing:
         pytest.skip(f"vCenter simulator not available: {missing}")
-    sim = VcenterSim(site, workdir).start()
-    try:
-        yield sim
-    finally:
-        sim.stop()
+    yield from session_process(VcenterSim(site, workdir).start())
 
 
-@pytest.fixture(scope="session")
-def _vcenter_workdir(tmp_path_factory) -> str:
-    """One directory (one CA) for all vCenter simulators of the session."""
-    return str(tmp_path_factory.mktemp("vcenter-sims"))
+_vcenter_workdir = workdir_fixture("_vcenter_workdir", "vCenter")
 
 
 @pytest.fixture(scope="session")

@@ -57,27 +57,14 @@ class FakeDevice(BaseAdapter):
         return sum(1 for c in self.calls if c["method"] == method and (path is None or c["path"] == path))
 
 
-class FakeClock:
-    def __init__(self):
-        self.now = 0.0
-        self.sleeps = []
-
-    def clock(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
 @pytest.fixture
 def device():
     return FakeDevice()
 
 
 @pytest.fixture
-def clock():
-    return FakeClock()
+def clock(fake_clock):
+    return fake_clock
 
 
 def make_client(device, clock, check_mode=False, attempts=4, deadline=100.0, warnings=None, **kwargs):
@@ -285,9 +272,8 @@ def test_validate_certs_false_disables_verification(device, clock):
     assert {c["verify"] for c in device.calls} == {False}
 
 
-def test_default_policy_retries_until_the_deadline_not_a_count(device, clock, monkeypatch):
-    from ansible_collections.longdistance.vmotion.plugins.module_utils import _retry
-    monkeypatch.setattr(_retry, "time", type("T", (), {"monotonic": staticmethod(clock.clock), "sleep": staticmethod(clock.sleep)}))
+def test_default_policy_retries_until_the_deadline_not_a_count(device, sim_time):
+    clock = sim_time
     session = requests.Session()
     session.mount("https://", device)
     device.script[("GET", POOL)] = [(503, {"code": 503, "message": "restarting"})] * 20 + [(200, {"name": "web"})]

@@ -13,7 +13,9 @@ from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip._trans
 from ansible_collections.longdistance.vmotion.plugins.module_utils._errors import CheckModeWriteError, TransportError
 from ansible_collections.longdistance.vmotion.plugins.module_utils._retry import RetryPolicy
 
-from test_bigip_client import POOL, FakeClock, FakeDevice
+from test_bigip_client import POOL, FakeDevice
+
+from tests._harness.clock import FakeClock
 
 
 class FakeConnection:

@@ -6,6 +6,8 @@ import datetime
 import pytest
 from pyVmomi import vim, vmodl
 
+from tests._harness.clock import FakeClock
+
 from ansible_collections.longdistance.vmotion.plugins.module_utils._errors import TaskTimeoutError, VSphereError
 from ansible_collections.longdistance.vmotion.plugins.module_utils._vsphere.tasks import TaskWaiter, task_facts
 
@@ -32,19 +34,6 @@ class ScriptedTask:
         return self.script.pop(0) if len(self.script) > 1 else self.script[0]
 
 
-class FakeClock:
-    def __init__(self):
-        self.now = 100.0
-        self.sleeps = []
-
-    def clock(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
 def waiter(clock, **kwargs):
     return TaskWaiter(clock=clock.clock, sleep=clock.sleep, **kwargs)
 
@@ -53,7 +42,7 @@ def test_waits_through_queued_and_running_to_success_and_reports_progress():
     start, end = T0 + datetime.timedelta(seconds=30), T0 + datetime.timedelta(seconds=95)
     task = ScriptedTask([info("queued"), info("queued"), info("running", None, started=start), info("running", 40, started=start),
                          info("running", 40, started=start), info("running", 90, started=start), info("success", 100, started=start, completed=end)])
-    clock, seen = FakeClock(), []
+    clock, seen = FakeClock(100.0), []
     facts = waiter(clock, timeout=600, poll_interval=2.0, progress=seen.append).wait(task, what="relocation of web-01")
     assert task.reads == 7
     assert facts["state"] == "success" and facts["progress"] == 100
@@ -70,7 +59,7 @@ def test_task_error_raises_vsphere_error_with_fault_type_and_msg():
     fault = vmodl.fault.InvalidArgument(msg="host esx-s1.lab.local cannot access datastore primary-ds1")
     task = ScriptedTask([info("running", 10), info("error", 10, error=fault)])
     with pytest.raises(VSphereError) as caught:
-        waiter(FakeClock(), timeout=60, poll_interval=1).wait(task, what="compute relocation of VM web-01")
+        waiter(FakeClock(100.0), timeout=60, poll_interval=1).wait(task, what="compute relocation of VM web-01")
     exc = caught.value
     assert exc.fault == "vmodl.fault.InvalidArgument"
     assert "compute relocation of VM web-01 failed (task task-7): host esx-s1.lab.local cannot access datastore primary-ds1" == exc.msg
@@ -87,7 +76,7 @@ def test_fault_without_msg_falls_back_to_fault_messages_then_type():
 
 def test_timeout_raises_and_says_the_task_keeps_running():
     task = ScriptedTask([info("running", 5)])
-    clock = FakeClock()
+    clock = FakeClock(100.0)
     with pytest.raises(TaskTimeoutError) as caught:
         waiter(clock, timeout=10, poll_interval=4).wait(task, what="storage relocation of VM web-02")
     assert "did not finish within 10 s" in caught.value.msg and "progress 5" in caught.value.msg

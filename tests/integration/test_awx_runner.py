@@ -1,6 +1,6 @@
 """The job templates and the change-window workflow of extensions/controller/, run the way AWX runs them.
 
-Each job goes through ansible-runner with a private data directory built as AWX builds it (tests/unit/awx_job.py):
+Each job goes through ansible-runner with a private data directory built as AWX builds it (tests/integration/awx_job.py):
 the project is the repository, the inventory is what the controller's inventory source imports from the project
 (no secret in it) plus the devices' addresses, the credentials are those of credentials.yml injected as AWX injects
 them (Machine: -u and the password prompt; VMware vCenter: VMWARE_*; the custom type: its injectors), the extra
@@ -16,7 +16,7 @@ import pytest
 import requests
 
 from tests.simulators import sims
-from tests.unit import awx_job
+from tests.integration import awx_job
 from tests.unit import controller as ctl
 
 pytest.importorskip("ansible_runner")
