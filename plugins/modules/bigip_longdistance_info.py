@@ -248,6 +248,7 @@ system:
 
 from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip import wom
 from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.client import BIGIP
+from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.names import full_path
 from ansible_collections.longdistance.vmotion.plugins.module_utils._module import run_module
 
 SUBSETS = ["wom", "isession", "gtm", "ltm", "system", "availability"]

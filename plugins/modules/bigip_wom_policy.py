@@ -144,8 +144,9 @@ import ipaddress
 
 from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip import runner, wom
 from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.client import BIGIP, resource_path
+from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.names import enabled_pair, full_path, ip_and_prefix
 from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.partition import default_route_domain
-from ansible_collections.longdistance.vmotion.plugins.module_utils._differ import Field, enabled_pair, full_path, ip_and_prefix
+from ansible_collections.longdistance.vmotion.plugins.module_utils._differ import Field
 from ansible_collections.longdistance.vmotion.plugins.module_utils._errors import ValidationError
 from ansible_collections.longdistance.vmotion.plugins.module_utils._module import run_module
 
@@ -212,7 +213,7 @@ def virtual_spec(destination):
         Field("profiles", compare="set", read=profiles_from_api,
               write=lambda value: {"profiles": [{"name": p["name"], "context": p["context"]} for p in value]}),
         enabled_pair(),
-    ], create_defaults={"ipProtocol": "tcp"}, read_params={"expandSubcollections": "true"})
+    ], create_defaults={"ipProtocol": "tcp"}, read_params={"expandSubcollections": "true"}, result_key="policy")
 
 
 def desired(params, client=None):
@@ -257,13 +258,13 @@ def read_encryption(client, params):
     return profile.get(ENCRYPTION["prop"]) == ENCRYPTION["on"], path, label
 
 
-def ensure(module, client):
+def ensure(module, client, diff):
     params, destination = desired(module.params, client)
     spec = virtual_spec(destination)
     encryption = None
     if params["state"] == "present" and params["encrypt"] is not None:
         encryption = read_encryption(client, params)
-    outcome = runner.ensure(client, spec, params, params["name"], params["partition"], params["state"], module._diff, "policy")
+    outcome = runner.ensure(client, spec, params, diff)
     if encryption is None:
         return outcome
     encrypting, path, label = encryption
@@ -272,7 +273,7 @@ def ensure(module, client):
         if not client.check_mode:
             client.patch(path, {ENCRYPTION["prop"]: ENCRYPTION["on"] if params["encrypt"] else ENCRYPTION["off"]}, what=label)
     outcome["policy"]["encrypt"] = params["encrypt"]
-    if module._diff:
+    if diff:
         if outcome["diff"]["before"]:
             outcome["diff"]["before"]["encrypt"] = encrypting
         outcome["diff"]["after"]["encrypt"] = params["encrypt"]
@@ -280,7 +281,7 @@ def ensure(module, client):
 
 
 def main():
-    run_module(ensure, ARGUMENT_SPEC, connection=BIGIP, required_if=REQUIRED_IF)
+    run_module(ensure, ARGUMENT_SPEC, connection=BIGIP, with_diff=True, required_if=REQUIRED_IF)
 
 
 if __name__ == "__main__":
