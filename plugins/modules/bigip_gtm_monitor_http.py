@@ -102,7 +102,7 @@ diff:
 import ipaddress
 
 from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip import runner
-from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.names import flag, full_path
+from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.names import flag, full_path, split_address_port, valid_port
 from ansible_collections.longdistance.vmotion.plugins.module_utils._differ import Field
 from ansible_collections.longdistance.vmotion.plugins.module_utils._errors import ValidationError
 
@@ -147,15 +147,15 @@ def validate(params, client=None):
 
 def valid_destination(value):
     """``IP:port`` (IPv6: ``IP.port``), either part may be ``*``."""
-    address, sep, port = value.rpartition(":") if value.count(":") == 1 else value.rpartition(".")
-    if not sep:
+    address, port = split_address_port(value)
+    if port is None:
         return False
     try:
         if address != "*":
             ipaddress.ip_address(address)
-        return port == "*" or 1 <= int(port) <= 65535
     except ValueError:
         return False
+    return valid_port(port, wildcard=True)
 
 
 MONITOR = runner.RestObject("/mgmt/tm/gtm/monitor/http", "GTM HTTP monitor", FIELDS, result_key="monitor", prepare=validate)

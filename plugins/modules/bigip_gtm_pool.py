@@ -132,7 +132,7 @@ diff:
 """
 
 from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip import runner
-from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.names import enabled_pair, full_path, monitor_rule
+from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.names import base_name, enabled_pair, full_path, monitor_rule
 from ansible_collections.longdistance.vmotion.plugins.module_utils._differ import Field
 from ansible_collections.longdistance.vmotion.plugins.module_utils._errors import ValidationError
 
@@ -177,7 +177,7 @@ def member_items(params):
     label = "GTM pool %s" % full_path(params["name"], params["partition"])
     items = []
     for member in params["members"] or []:
-        server = member["server"].rsplit("/", 1)[-1]
+        server = base_name(member["server"])
         name = "%s:%s" % (server, member["virtual_server"])
         if not server or not member["virtual_server"]:
             raise ValidationError("%s: member %r needs a server and a virtual_server name" % (label, name))

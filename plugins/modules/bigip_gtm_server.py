@@ -145,7 +145,7 @@ diff:
 import ipaddress
 
 from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip import runner
-from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.names import enabled_pair, full_path, monitor_rule
+from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.names import enabled_pair, full_path, monitor_rule, split_address_port, valid_port
 from ansible_collections.longdistance.vmotion.plugins.module_utils._differ import Field
 from ansible_collections.longdistance.vmotion.plugins.module_utils._errors import ValidationError
 
@@ -221,9 +221,9 @@ def validate(params, client=None):
         dest = vs["destination"]
         if dest is None:
             continue
-        address, sep, port = dest.rpartition(":") if dest.count(":") == 1 else dest.rpartition(".")
+        address, port = split_address_port(dest)
         _check_ip("%s virtual server %s" % (label, vs["name"]), address)
-        if not sep or not port.isdigit() or not 1 <= int(port) <= 65535:
+        if not valid_port(port):
             raise ValidationError("%s virtual server %s: destination must be IP:port with a port from 1 to 65535, got %r" % (label, vs["name"], dest))
 
 

@@ -114,10 +114,8 @@ diff:
   type: dict
 """
 
-import ipaddress
-
 from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip import runner
-from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.names import full_path, monitor_rule
+from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.names import full_path, ip_version, join_address_port, monitor_rule
 from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.partition import with_route_domain
 from ansible_collections.longdistance.vmotion.plugins.module_utils._differ import Field
 from ansible_collections.longdistance.vmotion.plugins.module_utils._errors import ValidationError
@@ -164,13 +162,10 @@ def member_items(params, client=None):
     items = []
     for member in params["members"] or []:
         address = member["address"]
-        try:
-            version = ipaddress.ip_address(address.split("%", 1)[0]).version
-        except ValueError:
-            raise ValidationError("%s: member address %r is not an IP address" % (label, address)) from None
+        ip_version(address, "%s: member address" % label)
         if client is not None:
             address = with_route_domain(client, params["partition"], address)
-        name = member["name"] or "%s%s%s" % (address, ":" if version == 4 else ".", member["port"])
+        name = member["name"] or join_address_port(address, member["port"])
         for option, low, high in LIMITS:
             if member[option] is not None and not low <= member[option] <= high:
                 raise ValidationError("%s: member %s %s must be %s to %s, got %s" % (label, name, option, low, high, member[option]))

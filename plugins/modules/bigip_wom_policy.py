@@ -144,7 +144,7 @@ import ipaddress
 
 from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip import runner, wom
 from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.client import BIGIP, resource_path
-from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.names import enabled_pair, full_path, ip_and_prefix
+from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.names import enabled_pair, full_path, join_address_port, split_address_port, ip_and_prefix
 from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.partition import default_route_domain
 from ansible_collections.longdistance.vmotion.plugins.module_utils._differ import Field
 from ansible_collections.longdistance.vmotion.plugins.module_utils._errors import ValidationError
@@ -174,11 +174,8 @@ REQUIRED_IF = [("state", "present", ("destination", "isession_profile"))]
 
 def split_destination(value):
     """``/Common/10.1.1.1:8000`` -> (``10.1.1.1``, 8000); IPv6 uses ``.`` before the port."""
-    if not value:
-        return None, None
-    body = value.rsplit("/", 1)[-1]
-    address, port = body.rsplit(":", 1) if body.count(":") == 1 else body.rsplit(".", 1)
-    return address, int(port)
+    address, port = split_address_port(value)
+    return address, None if port is None else int(port)
 
 
 def profiles_from_api(obj):
@@ -244,8 +241,7 @@ def desired(params, client=None):
         tcp_profiles(params["lan_clients"])
     if params["vlans"] is not None:
         wanted["vlans"] = [full_path(v, params["partition"]) for v in params["vlans"]]
-    separator = ":" if ip.version == 4 else "."
-    return wanted, "/%s/%s%s%s" % (params["partition"], wanted["destination"], separator, params["port"])
+    return wanted, "/%s/%s" % (params["partition"], join_address_port(wanted["destination"], params["port"]))
 
 
 def read_encryption(client, params):

@@ -120,7 +120,7 @@ def ip_version(address, what="address"):
     try:
         return ipaddress.ip_address((address or "").split("%", 1)[0]).version
     except ValueError:
-        raise ValidationError("%s: %r is not an IP address" % (what, address)) from None
+        raise ValidationError("%s %r is not an IP address" % (what, address)) from None
 
 
 def ip_and_prefix(address, netmask=None, what="address"):
