@@ -140,7 +140,8 @@ def validate(params, client=None):
         if params[option] is not None and params[option] < 1:
             raise ValidationError("%s: %s must be 1 or more, got %s" % (label, option, params[option]))
     if params["interval"] is not None and params["monitor_timeout"] is not None and params["monitor_timeout"] <= params["interval"]:
-        raise ValidationError("%s: monitor_timeout (%s) must be larger than interval (%s)" % (label, params["monitor_timeout"], params["interval"]))
+        raise ValidationError("%s: monitor_timeout (%s) must be larger than interval (%s)"
+                              % (label, params["monitor_timeout"], params["interval"]))
     if params["destination"] is not None and not valid_destination(params["destination"]):
         raise ValidationError("%s: destination must be IP:port, *:port, IP:* or *:*, got %r" % (label, params["destination"]))
 

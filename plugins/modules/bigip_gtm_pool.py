@@ -183,7 +183,8 @@ def member_items(params):
             raise ValidationError("%s: member %r needs a server and a virtual_server name" % (label, name))
         for option in ("ratio", "order"):
             if member[option] is not None and not 0 <= member[option] <= 4294967295:
-                raise ValidationError("%s: member %s %s must be 0 or more (at most 4294967295), got %s" % (label, name, option, member[option]))
+                raise ValidationError("%s: member %s %s must be 0 or more (at most 4294967295), got %s"
+                                      % (label, name, option, member[option]))
         items.append(dict(member, name=name))
     if params["ttl"] is not None and params["ttl"] < 0:
         raise ValidationError("%s: ttl must be 0 or more, got %s" % (label, params["ttl"]))

@@ -119,7 +119,9 @@ wide_ip:
   type: str
   sample: /Common/vmhttp.siterequest.com
 ratios_before:
-  description: Pool to ratio of the wide IP before the task. Pools are keyed by name (by full path when in another partition than the wide IP).
+  description:
+    - Pool to ratio of the wide IP before the task.
+    - Pools are keyed by name (by full path when in another partition than the wide IP).
   returned: always
   type: dict
   sample: {Local_pool: 1, Remote_pool: 0}

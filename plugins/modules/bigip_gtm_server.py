@@ -145,7 +145,8 @@ diff:
 import ipaddress
 
 from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip import runner
-from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.names import enabled_pair, full_path, monitor_rule, split_address_port, valid_port
+from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.names import (
+    enabled_pair, full_path, monitor_rule, split_address_port, valid_port)
 from ansible_collections.longdistance.vmotion.plugins.module_utils._differ import Field
 from ansible_collections.longdistance.vmotion.plugins.module_utils._errors import ValidationError
 
@@ -224,10 +225,12 @@ def validate(params, client=None):
         address, port = split_address_port(dest)
         _check_ip("%s virtual server %s" % (label, vs["name"]), address)
         if not valid_port(port):
-            raise ValidationError("%s virtual server %s: destination must be IP:port with a port from 1 to 65535, got %r" % (label, vs["name"], dest))
+            raise ValidationError("%s virtual server %s: destination must be IP:port with a port from 1 to 65535, got %r"
+                                  % (label, vs["name"], dest))
 
 
-SERVER = runner.RestObject("/mgmt/tm/gtm/server", "GTM server", FIELDS, required_on_create=("datacenter", "addresses"), result_key="server", prepare=validate, items=VIRTUAL_SERVERS)
+SERVER = runner.RestObject("/mgmt/tm/gtm/server", "GTM server", FIELDS, required_on_create=("datacenter", "addresses"),
+                           result_key="server", prepare=validate, items=VIRTUAL_SERVERS)
 
 
 def main():

@@ -137,7 +137,8 @@ OPTIONS = dict(
 
 def validate(params, client=None):
     if params["deflate_level"] is not None and not 1 <= params["deflate_level"] <= 9:
-        raise ValidationError("iSession profile %s: deflate_level must be between 1 and 9, got %s" % (params["name"], params["deflate_level"]))
+        raise ValidationError("iSession profile %s: deflate_level must be between 1 and 9, got %s"
+                              % (params["name"], params["deflate_level"]))
 
 
 PROFILE = runner.RestObject(wom.ISESSION_PROFILE_PATH, "iSession profile", FIELDS, result_key="profile", prepare=validate)

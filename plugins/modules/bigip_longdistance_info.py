@@ -216,7 +216,9 @@ availability:
       description: GTM wide IPs (type A).
       type: list
       elements: dict
-      sample: [{name: vmhttp.siterequest.com, full_path: /Common/vmhttp.siterequest.com, availability: available, enabled: true, reason: Available}]
+      sample:
+        - {name: vmhttp.siterequest.com, full_path: /Common/vmhttp.siterequest.com, availability: available, enabled: true,
+           reason: Available}
     ltm_pools:
       description: LTM pools with their members.
       type: list
@@ -326,7 +328,8 @@ def isession_info(client):
 
 
 def server_view(server):
-    addresses = [{"address": a["name"], "device_name": a.get("deviceName"), "translation": a.get("translation")} for a in server.get("addresses", [])]
+    addresses = [{"address": a["name"], "device_name": a.get("deviceName"), "translation": a.get("translation")}
+                 for a in server.get("addresses", [])]
     virtual_servers = [{"name": vs["name"], "destination": vs.get("destination"), "enabled": is_enabled(vs)}
                        for vs in sub_items(server, "virtualServersReference")]
     return dict(ident(server), datacenter=server.get("datacenter"), product=server.get("product"), addresses=addresses,
@@ -367,7 +370,8 @@ def ltm_info(client):
     return {
         "pools": [ltm_pool_view(obj) for obj in items(client, "/mgmt/tm/ltm/pool", "LTM pools", EXPAND)],
         "irules": [rule.get("fullPath", rule["name"]) for rule in rules if not rule["name"].startswith("_sys_")],
-        "virtual_servers": [dict(ident(vs), destination=vs.get("destination"), pool=vs.get("pool"), rules=vs.get("rules", []), enabled=is_enabled(vs))
+        "virtual_servers": [dict(ident(vs), destination=vs.get("destination"), pool=vs.get("pool"), rules=vs.get("rules", []),
+                                 enabled=is_enabled(vs))
                             for vs in items(client, "/mgmt/tm/ltm/virtual", "LTM virtual servers")],
     }
 

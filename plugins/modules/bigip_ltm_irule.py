@@ -65,6 +65,7 @@ diff:
 from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip import runner
 from ansible_collections.longdistance.vmotion.plugins.module_utils._differ import Field
 
+
 def tidy(script):
     """The script without trailing whitespace on each line and at the end."""
     return None if script is None else "\n".join(line.rstrip() for line in script.splitlines()).rstrip()

@@ -57,7 +57,9 @@ options:
         description: Member name on the device; defaults to C(address:port) (IPv6 C(address.port)).
         type: str
       priority_group:
-        description: Priority group of the member, 0 to 65535 (higher is preferred). The guide uses 5 for local nodes, 1 for the remote virtual server.
+        description:
+          - Priority group of the member, 0 to 65535 (higher is preferred).
+          - The guide uses 5 for local nodes, 1 for the remote virtual server.
         type: int
       ratio:
         description: Weight of the member for ratio methods, 1 to 65535.
@@ -115,7 +117,8 @@ diff:
 """
 
 from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip import runner
-from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.names import full_path, ip_version, join_address_port, monitor_rule
+from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.names import (
+    full_path, ip_version, join_address_port, monitor_rule)
 from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.partition import with_route_domain
 from ansible_collections.longdistance.vmotion.plugins.module_utils._differ import Field
 from ansible_collections.longdistance.vmotion.plugins.module_utils._errors import ValidationError

@@ -122,7 +122,8 @@ def ensure(module, client, diff):
     path = resource_path(VIRTUALS, params["virtual"], params["partition"])
     current = client.get(path, what=label)
     if current is None:
-        raise ValidationError("%s does not exist on BIG-IP %s; this module only attaches iRules to an existing virtual server" % (label, client.server))
+        raise ValidationError("%s does not exist on BIG-IP %s; this module only attaches iRules to an existing virtual server"
+                              % (label, client.server))
     have = list(current.get("rules") or [])
     rules = new_rules(params, have, label)
     changed = rules != have

@@ -212,7 +212,8 @@ def prepare(params, client):
     return params
 
 
-SELF_IP = runner.RestObject("/mgmt/tm/net/self", "self IP", FIELDS, required_on_create=("address", "vlan"), result_key="self_ip", prepare=prepare)
+SELF_IP = runner.RestObject("/mgmt/tm/net/self", "self IP", FIELDS, required_on_create=("address", "vlan"),
+                            result_key="self_ip", prepare=prepare)
 
 
 def main():

@@ -137,10 +137,12 @@ def validate(params, client=None):
     if any(not name.strip() for name in names):
         raise ValidationError("%s: interface names must not be empty" % label)
     if len(set(names)) != len(names):
-        raise ValidationError("%s: interface listed more than once: %s" % (label, ", ".join(sorted(n for n in set(names) if names.count(n) > 1))))
+        raise ValidationError("%s: interface listed more than once: %s"
+                              % (label, ", ".join(sorted(n for n in set(names) if names.count(n) > 1))))
 
 
-VLAN = runner.RestObject("/mgmt/tm/net/vlan", "VLAN", FIELDS, read_params={"expandSubcollections": "true"}, result_key="vlan", prepare=validate)
+VLAN = runner.RestObject("/mgmt/tm/net/vlan", "VLAN", FIELDS, read_params={"expandSubcollections": "true"},
+                         result_key="vlan", prepare=validate)
 
 
 def main():

@@ -144,7 +144,8 @@ import ipaddress
 
 from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip import runner, wom
 from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.client import BIGIP, resource_path
-from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.names import enabled_pair, full_path, join_address_port, split_address_port, ip_and_prefix
+from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.names import (
+    enabled_pair, full_path, join_address_port, split_address_port, ip_and_prefix)
 from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.partition import default_route_domain
 from ansible_collections.longdistance.vmotion.plugins.module_utils._differ import Field
 from ansible_collections.longdistance.vmotion.plugins.module_utils._errors import ValidationError

@@ -125,7 +125,8 @@ diff:
 from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip import wom
 from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.client import BIGIP, resource_path
 from ansible_collections.longdistance.vmotion.plugins.module_utils._differ import diff_of
-from ansible_collections.longdistance.vmotion.plugins.module_utils._errors import ApiError, LongDistanceError, TransportError, ValidationError
+from ansible_collections.longdistance.vmotion.plugins.module_utils._errors import (
+    ApiError, LongDistanceError, TransportError, ValidationError)
 from ansible_collections.longdistance.vmotion.plugins.module_utils._module import run_module
 
 REMOTE = wom.REMOTE_ENDPOINT

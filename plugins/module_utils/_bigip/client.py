@@ -236,7 +236,8 @@ class BigIpClient:
                     return settle(exc)
                 raise
             except (TransportError, ApiError) as exc:
-                if method in WRITE_METHODS and (getattr(exc, "sent", False) is None or (isinstance(exc, ApiError) and exc.status in (502, 504))):
+                if method in WRITE_METHODS and (getattr(exc, "sent", False) is None
+                                               or (isinstance(exc, ApiError) and exc.status in (502, 504))):
                     maybe_applied.append(exc)
                 raise
 
@@ -377,7 +378,8 @@ def _api_error(server, method, path, reply, what):
     subject = what or path
     msg = "BIG-IP %s: %s %s failed with HTTP %s: %s" % (server, method, subject, status, message)
     cls = NotFoundError if status == 404 else AuthError if status == 401 else ApiError
-    return cls(msg, status=status, code=payload.get("code"), api_message=message, api_error=payload.get("apiError"), method=method, path=path)
+    return cls(msg, status=status, code=payload.get("code"), api_message=message, api_error=payload.get("apiError"),
+               method=method, path=path)
 
 
 def _is_retryable(exc):

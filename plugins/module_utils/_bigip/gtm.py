@@ -36,7 +36,8 @@ def ratio_value(label, value, option="ratios"):
         number = float(value)
         ratio = int(number)  # OverflowError for inf, ValueError for nan
     except (TypeError, ValueError, OverflowError):
-        raise ValidationError("%s: %s: ratio must be a whole number of 0 or more (at most %d), got %r" % (option, label, RATIO_MAX, value)) from None
+        raise ValidationError("%s: %s: ratio must be a whole number of 0 or more (at most %d), got %r"
+                              % (option, label, RATIO_MAX, value)) from None
     if ratio < 0 or ratio != number or ratio > RATIO_MAX:
         raise ValidationError("%s: %s: ratio must be a whole number of 0 or more (at most %d), got %r" % (option, label, RATIO_MAX, value))
     return ratio
@@ -108,7 +109,8 @@ def plan_members(client, params, label):
         for member, value in wanted.items():
             name = names.base_name(member)
             if name not in current:
-                raise ValidationError("%s: GTM pool %s has no member %s (members: %s)" % (label, path, name, ", ".join(sorted(current)) or "none"))
+                raise ValidationError("%s: GTM pool %s has no member %s (members: %s)"
+                                      % (label, path, name, ", ".join(sorted(current)) or "none"))
             ratio = ratio_value("GTM pool %s member %s" % (path, name), value, "member_ratios")
             after[path][name] = ratio
             if ratio != before[path][name]:
