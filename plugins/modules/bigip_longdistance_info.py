@@ -29,6 +29,15 @@ options:
     elements: str
     choices: [all, wom, isession, gtm, ltm, system, availability]
     default: [all]
+  query:
+    description:
+      - A JMESPath expression applied to the parts read (an object with the keys of O(gather_subset)); its
+        value is returned as RV(query_result). The parts themselves are still returned.
+      - Needs the Python library C(jmespath) on the host that runs the module (it is in the collection's
+        C(requirements.txt)); without it the task fails only when this option is set.
+    type: str
+requirements:
+  - jmespath (only for O(query))
 extends_documentation_fragment:
   - longdistance.vmotion.bigip
   - longdistance.vmotion.attributes.info_module
@@ -61,12 +70,23 @@ EXAMPLES = r"""
       (secondary.availability.gtm_pools | selectattr('name', 'equalto', 'Remote_pool') | first).members
       | rejectattr('availability', 'equalto', 'available') | list | length == 0
 
+- name: The remote endpoints whose iSession routing is off, selected on the device's host
+  longdistance.vmotion.bigip_longdistance_info:
+    gather_subset: [wom]
+    query: "wom.remote_endpoints[?!routing].address"
+  register: routing_off
+
 - name: Traffic share of the remote pool
   ansible.builtin.debug:
     msg: "{{ (primary.gtm.wide_ips | selectattr('name', 'equalto', 'vmhttp.siterequest.com') | first).pools }}"
 """
 
 RETURN = r"""
+query_result:
+  description: The value of the O(query) expression over the parts read (V(null) when nothing matches).
+  returned: when O(query) is set
+  type: raw
+  sample: [10.133.58.236]
 wom:
   description: WAN optimization (WOM) settings.
   returned: when O(gather_subset) has V(wom) or V(all)
@@ -248,12 +268,24 @@ system:
       sample: {ltm: nominal, gtm: nominal, am: nominal, apm: none}
 """
 
+import traceback
+
+from ansible.module_utils.basic import missing_required_lib
+
 from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip import wom
 from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.client import BIGIP, uri_name
 from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.names import (
     base_name, is_enabled, join_address_port, monitors_of, pool_reference_path)
-from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.names import full_path
+from ansible_collections.longdistance.vmotion.plugins.module_utils._errors import ValidationError
 from ansible_collections.longdistance.vmotion.plugins.module_utils._module import run_module
+
+try:
+    import jmespath
+except ImportError:
+    jmespath = None
+    JMESPATH_ERROR = traceback.format_exc()
+else:
+    JMESPATH_ERROR = None
 
 SUBSETS = ["wom", "isession", "gtm", "ltm", "system", "availability"]
 EXPAND = {"expandSubcollections": "true"}
@@ -266,6 +298,7 @@ ISESSION_KEYS = {"parent": "defaultsFrom", "mode": "mode", "deduplication": "ded
 
 ARGUMENT_SPEC = dict(
     gather_subset=dict(type="list", elements="str", choices=["all"] + SUBSETS, default=["all"]),
+    query=dict(type="str"),
 )
 
 
@@ -434,11 +467,26 @@ READERS = {"wom": wom_info, "isession": isession_info, "gtm": gtm_info, "ltm": l
            "availability": availability_info}
 
 
+def compiled_query(module):
+    """The O(query) expression compiled before any request (None without one); bad syntax is refused."""
+    if module.params["query"] is None:
+        return None
+    if jmespath is None:
+        module.fail_json(msg=missing_required_lib("jmespath", reason="for the query option"), exception=JMESPATH_ERROR)
+    try:
+        return jmespath.compile(module.params["query"])
+    except jmespath.exceptions.JMESPathError as exc:
+        raise ValidationError("query: %r is not a JMESPath expression: %s" % (module.params["query"], exc)) from None
+
+
 def gather(module, client):
+    query = compiled_query(module)
     wanted = SUBSETS if "all" in module.params["gather_subset"] else [s for s in SUBSETS if s in module.params["gather_subset"]]
     result = {"changed": False}
     for subset in wanted:
         result[subset] = READERS[subset](client)
+    if query is not None:
+        result["query_result"] = query.search({subset: result[subset] for subset in wanted})
     return result
 
 
