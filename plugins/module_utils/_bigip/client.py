@@ -236,8 +236,8 @@ class BigIpClient:
                     return settle(exc)
                 raise
             except (TransportError, ApiError) as exc:
-                if method in WRITE_METHODS and (getattr(exc, "sent", False) is None
-                                               or (isinstance(exc, ApiError) and exc.status in (502, 504))):
+                unsure = getattr(exc, "sent", False) is None or (isinstance(exc, ApiError) and exc.status in (502, 504))
+                if method in WRITE_METHODS and unsure:
                     maybe_applied.append(exc)
                 raise
 
