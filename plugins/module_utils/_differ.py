@@ -15,18 +15,16 @@ then gives every module idempotency, check mode and a before/after diff for free
 Comparison modes: ``exact`` (default), ``set`` (lists, order ignored), ``subset`` (lists:
 every desired item present, more allowed), ``dict_subset`` (dicts: every desired key equal),
 or a callable ``compare(desired, current) -> bool``.
+
+BIG-IP value forms (full paths, monitor rules, the enabled/disabled pair, addresses) and the
+``Field`` helpers built on them live in ``_bigip/names.py``; this file knows no device.
 """
 
 from __future__ import annotations
 
-import ipaddress
-import re
-
 from ._errors import ValidationError
 
 MASK = "********"
-_MISSING = object()
-_ADDRESS = re.compile(r"^(?P<ip>[^%/]+)(?P<rd>%\d+)?(/(?P<prefix>\d+))?$")
 
 
 def _identity(value):
@@ -115,7 +113,15 @@ class Comparison:
         return bool(self.changed_options)
 
     def diff(self):
-        return {"before": self.before, "after": self.after}
+        return diff_of(self.before, self.after)
+
+
+def diff_of(before, after):
+    """The ``diff`` result of a module: ``{"before": before, "after": after}`` (copies of the two dicts).
+
+    For modules whose before/after are not a field table's (a report, a list per object): one
+    shape of ``diff`` everywhere, and later changes to the result do not leak into it."""
+    return {"before": dict(before or {}), "after": dict(after or {})}
 
 
 def desired_values(fields, params):
@@ -168,86 +174,3 @@ def compare(fields, params, obj, what="object"):
             if name in side:
                 side[name] = MASK
     return Comparison(desired, current, changed_names, payload, before, after)
-
-
-# -- normalisers shared by the field tables -------------------------------------------------------
-
-def flag(on="enabled", off="disabled"):
-    """A bool option stored as two strings (``enabled``/``disabled``, ``yes``/``no``): Field kwargs."""
-    return {"to_api": lambda value: on if value else off,
-            "from_api": lambda value: None if value is None else value == on}
-
-
-def full_path(value, partition="Common"):
-    """``name`` -> ``/Common/name``; full paths and the word ``none`` are kept."""
-    if value in (None, "", "none") or value.startswith("/"):
-        return value
-    return "/%s/%s" % (partition, value)
-
-
-def enabled_pair(option="enabled"):
-    """The JSON boolean pair ``"enabled": true`` / ``"disabled": true`` as one bool option."""
-    return Field(option, read=lambda obj: not obj.get("disabled", False),
-                 write=lambda value: {"enabled": True} if value else {"disabled": True})
-
-
-def monitor_rule(partition="Common"):
-    """A list of monitor names <-> the device's ``"/Common/a and /Common/b"`` string: Field kwargs.
-
-    Order is ignored (every monitor must pass); an empty list is sent as ``""`` (no monitor) and
-    ``default`` / ``none`` are read as the words they are.
-    """
-    def to_list(value):
-        words = [word.strip() for word in (value or "").split(" and ")]
-        return [word for word in words if word and word != "none"]
-
-    return {"normalize": lambda names: [name if name == "default" else full_path(name, partition) for name in names],
-            "to_api": " and ".join, "from_api": to_list, "compare": "set"}
-
-
-def ip_and_prefix(address, netmask=None, what="address"):
-    """``10.1.1.1/24`` or ``10.1.1.1`` + netmask ``255.255.255.0`` / ``24`` -> ``(ip, route_domain, prefix)``.
-
-    ``ip`` is an ``ipaddress`` address, ``route_domain`` the ``%N`` suffix or ``""``, ``prefix`` the
-    prefix length or ``None`` when neither the address nor ``netmask`` gives one. IPv6 netmasks are
-    prefix lengths only. Raises ``ValidationError`` naming ``what``.
-    """
-    match = _ADDRESS.match((address or "").strip())
-    try:
-        ip = ipaddress.ip_address(match.group("ip")) if match else None
-    except ValueError:
-        ip = None
-    if ip is None:
-        raise ValidationError("%s: %r is not an IP address (IP[%%route-domain][/prefix])" % (what, address))
-    prefix = match.group("prefix")
-    if prefix is not None:
-        prefix = int(prefix)
-        if prefix > ip.max_prefixlen:
-            raise ValidationError("%s: prefix length /%s is out of range for %s" % (what, prefix, ip))
-    if netmask is not None:
-        from_mask = _prefix_of(str(netmask).strip(), ip.version, what)
-        if prefix is not None and prefix != from_mask:
-            raise ValidationError("%s: address %s and netmask %s disagree" % (what, address, netmask))
-        prefix = from_mask
-    return ip, match.group("rd") or "", prefix
-
-
-def netmask_of(prefix, version=4):
-    """Prefix length -> the netmask BIG-IP shows: dotted for IPv4 (``24`` -> ``255.255.255.0``), the
-    prefix length itself for IPv6 (``64`` -> ``"64"``)."""
-    if version == 6:
-        return str(prefix)
-    return str(ipaddress.IPv4Network("0.0.0.0/%s" % prefix).netmask)
-
-
-def _prefix_of(netmask, version, what):
-    try:
-        if netmask.isdigit():
-            network = ipaddress.ip_network("%s/%s" % ("::" if version == 6 else "0.0.0.0", netmask))
-        else:
-            network = ipaddress.IPv4Network("0.0.0.0/%s" % netmask)
-    except ValueError as exc:
-        raise ValidationError("%s: netmask %s is not valid: %s" % (what, netmask, exc)) from None
-    if network.version != version:
-        raise ValidationError("%s: netmask %s does not fit an IPv%s address" % (what, netmask, version))
-    return network.prefixlen

@@ -7,9 +7,12 @@ connection, and catches this collection's typed errors exactly once.
 A module's ``main()`` is one call::
 
     def main():
-        run_module(ensure, ARGUMENT_SPEC, connection=BIGIP)
+        run_module(ensure, ARGUMENT_SPEC, connection=BIGIP, with_diff=True)
 
-where ``ensure(module, conn)`` returns the result dict and ``BIGIP`` is a ``Connection``.
+where ``ensure(module, conn, diff)`` returns the result dict, ``diff`` is whether the task runs in
+diff mode (handed over so that no module reads AnsibleModule's private ``_diff``) and ``BIGIP`` is a
+``Connection``. Without ``with_diff`` the handler is ``ensure(module, conn)``. A plain BIG-IP CRUD
+module does not even write ``ensure``: see ``_bigip/runner.run``.
 """
 
 from __future__ import annotations
@@ -62,19 +65,22 @@ def refuse_empty_names(spec, params, prefix=""):
                 refuse_empty_names(rules["options"], entry, label)
 
 
-def run_module(handler, argument_spec, connection=None, **module_kwargs):
-    """Build the AnsibleModule, run ``handler`` and exit with its result (or one clean failure)."""
+def run_module(handler, argument_spec, connection=None, with_diff=False, **module_kwargs):
+    """Build the AnsibleModule, run ``handler`` and exit with its result (or one clean failure).
+
+    ``with_diff``: the handler takes diff mode (a bool) as its last argument."""
     spec = dict(connection.argument_spec) if connection else {}
     spec.update(argument_spec)
     module_kwargs.setdefault("supports_check_mode", True)
     module = AnsibleModule(argument_spec=spec, **module_kwargs)
     try:
         refuse_empty_names(spec, module.params)
+        extra = (bool(module._diff),) if with_diff else ()
         if connection is None:
-            result = handler(module)
+            result = handler(module, *extra)
         else:
             with connection.open(module) as conn:
-                result = handler(module, conn)
+                result = handler(module, conn, *extra)
     except LongDistanceError as exc:
         module.fail_json(msg=exc.msg, **exc.to_result())
     module.exit_json(**result)

@@ -17,19 +17,6 @@ description:
 author:
   - longdistance.vmotion contributors (!UNKNOWN)
 options:
-  name:
-    description: Name of the data center.
-    type: str
-    required: true
-  partition:
-    description: Administrative partition of the data center.
-    type: str
-    default: Common
-  state:
-    description: Whether the data center should exist. A data center still used by a GTM server cannot be deleted (the device refuses).
-    type: str
-    choices: [present, absent]
-    default: present
   description:
     description: Free-text description.
     type: str
@@ -44,6 +31,7 @@ options:
     type: bool
 extends_documentation_fragment:
   - longdistance.vmotion.bigip
+  - longdistance.vmotion.bigip_object
   - longdistance.vmotion.attributes
   - longdistance.vmotion.attributes.action_group_bigip
 """
@@ -82,22 +70,16 @@ diff:
 """
 
 from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip import runner
-from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.client import BIGIP
-from ansible_collections.longdistance.vmotion.plugins.module_utils._differ import Field, enabled_pair
-from ansible_collections.longdistance.vmotion.plugins.module_utils._module import run_module
-
+from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.names import enabled_pair
+from ansible_collections.longdistance.vmotion.plugins.module_utils._differ import Field
 FIELDS = [
     Field("description", "description"),
     Field("contact", "contact"),
     Field("location", "location"),
     enabled_pair(),
 ]
-DATACENTER = runner.RestObject("/mgmt/tm/gtm/datacenter", "GTM data center", FIELDS)
 
-ARGUMENT_SPEC = dict(
-    name=dict(type="str", required=True),
-    partition=dict(type="str", default="Common"),
-    state=dict(type="str", choices=["present", "absent"], default="present"),
+OPTIONS = dict(
     description=dict(type="str"),
     contact=dict(type="str"),
     location=dict(type="str"),
@@ -105,13 +87,11 @@ ARGUMENT_SPEC = dict(
 )
 
 
-def ensure(module, client):
-    params = module.params
-    return runner.ensure(client, DATACENTER, params, params["name"], params["partition"], params["state"], module._diff, "datacenter")
+DATACENTER = runner.RestObject("/mgmt/tm/gtm/datacenter", "GTM data center", FIELDS, result_key="datacenter")
 
 
 def main():
-    run_module(ensure, ARGUMENT_SPEC, connection=BIGIP)
+    runner.run(DATACENTER, OPTIONS)
 
 
 if __name__ == "__main__":

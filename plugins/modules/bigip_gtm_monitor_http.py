@@ -17,19 +17,6 @@ description:
 author:
   - longdistance.vmotion contributors (!UNKNOWN)
 options:
-  name:
-    description: Name of the monitor.
-    type: str
-    required: true
-  partition:
-    description: Administrative partition of the monitor.
-    type: str
-    default: Common
-  state:
-    description: Whether the monitor should exist. A monitor still used by a server or pool cannot be deleted (the device refuses).
-    type: str
-    choices: [present, absent]
-    default: present
   parent:
     description:
       - Monitor the settings are inherited from, by name or full path. Only used on creation
@@ -70,6 +57,7 @@ options:
     type: bool
 extends_documentation_fragment:
   - longdistance.vmotion.bigip
+  - longdistance.vmotion.bigip_object
   - longdistance.vmotion.attributes
   - longdistance.vmotion.attributes.action_group_bigip
 """
@@ -114,10 +102,9 @@ diff:
 import ipaddress
 
 from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip import runner
-from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.client import BIGIP
-from ansible_collections.longdistance.vmotion.plugins.module_utils._differ import Field, flag, full_path
+from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.names import flag, full_path, split_address_port, valid_port
+from ansible_collections.longdistance.vmotion.plugins.module_utils._differ import Field
 from ansible_collections.longdistance.vmotion.plugins.module_utils._errors import ValidationError
-from ansible_collections.longdistance.vmotion.plugins.module_utils._module import run_module
 
 FIELDS = [
     Field("parent", "defaultsFrom", normalize=full_path, create_only=True),
@@ -131,12 +118,8 @@ FIELDS = [
     Field("transparent", "transparent", **flag()),
     Field("ignore_down_response", "ignoreDownResponse", **flag()),
 ]
-MONITOR = runner.RestObject("/mgmt/tm/gtm/monitor/http", "GTM HTTP monitor", FIELDS)
 
-ARGUMENT_SPEC = dict(
-    name=dict(type="str", required=True),
-    partition=dict(type="str", default="Common"),
-    state=dict(type="str", choices=["present", "absent"], default="present"),
+OPTIONS = dict(
     parent=dict(type="str"),
     send=dict(type="str"),
     receive=dict(type="str"),
@@ -150,39 +133,37 @@ ARGUMENT_SPEC = dict(
 )
 
 
-def validate(params):
+def validate(params, client=None):
     """Refuse impossible timings and destinations before anything is sent."""
     label = "GTM HTTP monitor %s" % params["name"]
     for option in ("interval", "monitor_timeout", "probe_timeout"):
         if params[option] is not None and params[option] < 1:
             raise ValidationError("%s: %s must be 1 or more, got %s" % (label, option, params[option]))
     if params["interval"] is not None and params["monitor_timeout"] is not None and params["monitor_timeout"] <= params["interval"]:
-        raise ValidationError("%s: monitor_timeout (%s) must be larger than interval (%s)" % (label, params["monitor_timeout"], params["interval"]))
+        raise ValidationError("%s: monitor_timeout (%s) must be larger than interval (%s)"
+                              % (label, params["monitor_timeout"], params["interval"]))
     if params["destination"] is not None and not valid_destination(params["destination"]):
         raise ValidationError("%s: destination must be IP:port, *:port, IP:* or *:*, got %r" % (label, params["destination"]))
 
 
 def valid_destination(value):
     """``IP:port`` (IPv6: ``IP.port``), either part may be ``*``."""
-    address, sep, port = value.rpartition(":") if value.count(":") == 1 else value.rpartition(".")
-    if not sep:
+    address, port = split_address_port(value)
+    if port is None:
         return False
     try:
         if address != "*":
             ipaddress.ip_address(address)
-        return port == "*" or 1 <= int(port) <= 65535
     except ValueError:
         return False
+    return valid_port(port, wildcard=True)
 
 
-def ensure(module, client):
-    params = module.params
-    validate(params)
-    return runner.ensure(client, MONITOR, params, params["name"], params["partition"], params["state"], module._diff, "monitor")
+MONITOR = runner.RestObject("/mgmt/tm/gtm/monitor/http", "GTM HTTP monitor", FIELDS, result_key="monitor", prepare=validate)
 
 
 def main():
-    run_module(ensure, ARGUMENT_SPEC, connection=BIGIP)
+    runner.run(MONITOR, OPTIONS)
 
 
 if __name__ == "__main__":

@@ -21,19 +21,6 @@ description:
 author:
   - longdistance.vmotion contributors (!UNKNOWN)
 options:
-  name:
-    description: Name of the pool.
-    type: str
-    required: true
-  partition:
-    description: Administrative partition of the pool (and of its members).
-    type: str
-    default: Common
-  state:
-    description: Whether the pool should exist. A pool still used by a wide IP cannot be deleted (the device refuses).
-    type: str
-    choices: [present, absent]
-    default: present
   members:
     description:
       - Members of the pool. Each is a virtual server of a GTM server, named C(<server>:<virtual_server>) on the device.
@@ -93,6 +80,7 @@ options:
     type: bool
 extends_documentation_fragment:
   - longdistance.vmotion.bigip
+  - longdistance.vmotion.bigip_object
   - longdistance.vmotion.attributes
   - longdistance.vmotion.attributes.action_group_bigip
 """
@@ -144,10 +132,9 @@ diff:
 """
 
 from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip import runner
-from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.client import BIGIP, resource_name
-from ansible_collections.longdistance.vmotion.plugins.module_utils._differ import Field, enabled_pair, monitor_rule
+from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.names import base_name, enabled_pair, full_path, monitor_rule
+from ansible_collections.longdistance.vmotion.plugins.module_utils._differ import Field
 from ansible_collections.longdistance.vmotion.plugins.module_utils._errors import ValidationError
-from ansible_collections.longdistance.vmotion.plugins.module_utils._module import run_module
 
 PREFERRED = ["completion-rate", "cpu", "drop-packet", "fallback-ip", "fewest-hops", "global-availability", "kilobytes-per-second",
              "least-connections", "lowest-round-trip-time", "packet-rate", "quality-of-service", "ratio", "return-to-dns",
@@ -166,12 +153,8 @@ FIELDS = [
 ]
 MEMBER_FIELDS = [Field("ratio", "ratio"), Field("order", "memberOrder"), enabled_pair()]
 MEMBERS = runner.ItemSet("members", "members", MEMBER_FIELDS, "member", partitioned=True)
-POOL = runner.RestObject("/mgmt/tm/gtm/pool/a", "GTM pool", FIELDS)
 
-ARGUMENT_SPEC = dict(
-    name=dict(type="str", required=True),
-    partition=dict(type="str", default="Common"),
-    state=dict(type="str", choices=["present", "absent"], default="present"),
+OPTIONS = dict(
     members=dict(type="list", elements="dict", options=dict(
         server=dict(type="str", required=True),
         virtual_server=dict(type="str", required=True),
@@ -191,31 +174,33 @@ ARGUMENT_SPEC = dict(
 
 def member_items(params):
     """The members as sub-collection items named ``server:virtual_server`` (None: leave them alone); bad values refused here."""
-    label = "GTM pool %s" % resource_name(params["name"], params["partition"])
+    label = "GTM pool %s" % full_path(params["name"], params["partition"])
     items = []
     for member in params["members"] or []:
-        server = member["server"].rsplit("/", 1)[-1]
+        server = base_name(member["server"])
         name = "%s:%s" % (server, member["virtual_server"])
         if not server or not member["virtual_server"]:
             raise ValidationError("%s: member %r needs a server and a virtual_server name" % (label, name))
         for option in ("ratio", "order"):
             if member[option] is not None and not 0 <= member[option] <= 4294967295:
-                raise ValidationError("%s: member %s %s must be 0 or more (at most 4294967295), got %s" % (label, name, option, member[option]))
+                raise ValidationError("%s: member %s %s must be 0 or more (at most 4294967295), got %s"
+                                      % (label, name, option, member[option]))
         items.append(dict(member, name=name))
     if params["ttl"] is not None and params["ttl"] < 0:
         raise ValidationError("%s: ttl must be 0 or more, got %s" % (label, params["ttl"]))
     return items if params["members"] is not None else None
 
 
-def ensure(module, client):
-    params = dict(module.params)
+def prepare(params, client=None):
     params["members"] = member_items(params)
-    return runner.ensure_with_items(client, POOL, MEMBERS, params, params["name"], params["partition"], module._diff, "pool",
-                                    purge=params["purge_members"])
+    return params
+
+
+POOL = runner.RestObject("/mgmt/tm/gtm/pool/a", "GTM pool", FIELDS, result_key="pool", prepare=prepare, items=MEMBERS)
 
 
 def main():
-    run_module(ensure, ARGUMENT_SPEC, connection=BIGIP)
+    runner.run(POOL, OPTIONS)
 
 
 if __name__ == "__main__":

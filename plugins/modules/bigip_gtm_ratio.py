@@ -119,7 +119,9 @@ wide_ip:
   type: str
   sample: /Common/vmhttp.siterequest.com
 ratios_before:
-  description: Pool to ratio of the wide IP before the task. Pools are keyed by name (by full path when in another partition than the wide IP).
+  description:
+    - Pool to ratio of the wide IP before the task.
+    - Pools are keyed by name (by full path when in another partition than the wide IP).
   returned: always
   type: dict
   sample: {Local_pool: 1, Remote_pool: 0}
@@ -160,7 +162,9 @@ diff:
 """
 
 from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip import gtm, runner
-from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.client import BIGIP, resource_name, resource_path
+from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.client import BIGIP, resource_path
+from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.names import full_path, is_enabled
+from ansible_collections.longdistance.vmotion.plugins.module_utils._differ import diff_of
 from ansible_collections.longdistance.vmotion.plugins.module_utils._errors import ValidationError
 from ansible_collections.longdistance.vmotion.plugins.module_utils._module import run_module
 
@@ -179,7 +183,7 @@ CHOICE = ("ratios", "cutover", "all_to")
 
 
 def validate(params):
-    label = "GTM wide IP %s" % resource_name(params["wide_ip"], params["partition"])
+    label = "GTM wide IP %s" % full_path(params["wide_ip"], params["partition"])
     if params["cutover"] is not None and not 0 <= params["cutover"]["percent"] <= 100:
         raise ValidationError("%s: cutover percent must be 0 to 100, got %s" % (label, params["cutover"]["percent"]))
     if params["purge_pools"] and params["ratios"] is None:
@@ -196,7 +200,7 @@ def validate(params):
     return label
 
 
-def ensure(module, client):
+def ensure(module, client, diff):
     params = module.params
     label = validate(params)
     path = resource_path(gtm.WIDE_IPS, params["wide_ip"], params["partition"])
@@ -225,10 +229,10 @@ def ensure(module, client):
     key = gtm.pool_key(params["partition"])
     result = {
         "changed": bool(writes),
-        "wide_ip": resource_name(params["wide_ip"], params["partition"]),
+        "wide_ip": full_path(params["wide_ip"], params["partition"]),
         "ratios_before": {key(p): r for p, r in current},
         "ratios_after": {key(p): r for p, r in planned},
-        "enabled_before": {key(p): not pools[p].get("disabled", False) for p, _r in current},
+        "enabled_before": {key(p): is_enabled(pools[p]) for p, _r in current},
         "enabled_after": {key(p): e for p, e in enabled_after.items()},
         "percent_after": {key(p): round(100.0 * r / served, 2) if served and enabled_after[p] else 0.0 for p, r in planned},
     }
@@ -237,14 +241,14 @@ def ensure(module, client):
         result["member_ratios_before"] = {key(p): m for p, m in members_before.items()}
         result["member_ratios_after"] = {key(p): m for p, m in members_after.items()}
         sides += ("member_ratios",)
-    if module._diff:
-        result["diff"] = {side: dict({name: result["%s_%s" % (name, side)] for name in sides}, pool_lb_mode=mode)
-                          for side, mode in (("before", wide_ip.get("poolLbMode")), ("after", "ratio"))}
+    if diff:
+        result["diff"] = diff_of(*(dict({name: result["%s_%s" % (name, side)] for name in sides}, pool_lb_mode=mode)
+                                   for side, mode in (("before", wide_ip.get("poolLbMode")), ("after", "ratio"))))
     return result
 
 
 def main():
-    run_module(ensure, ARGUMENT_SPEC, connection=BIGIP, mutually_exclusive=[CHOICE], required_one_of=[CHOICE])
+    run_module(ensure, ARGUMENT_SPEC, connection=BIGIP, with_diff=True, mutually_exclusive=[CHOICE], required_one_of=[CHOICE])
 
 
 if __name__ == "__main__":

@@ -20,19 +20,6 @@ description:
 author:
   - longdistance.vmotion contributors (!UNKNOWN)
 options:
-  name:
-    description: Name of the server.
-    type: str
-    required: true
-  partition:
-    description: Administrative partition of the server.
-    type: str
-    default: Common
-  state:
-    description: Whether the server should exist. Deleting it deletes its virtual servers.
-    type: str
-    choices: [present, absent]
-    default: present
   datacenter:
     description:
       - Data center of the server, by name (in O(partition)) or full path. Required to create the server.
@@ -97,6 +84,7 @@ options:
     type: bool
 extends_documentation_fragment:
   - longdistance.vmotion.bigip
+  - longdistance.vmotion.bigip_object
   - longdistance.vmotion.attributes
   - longdistance.vmotion.attributes.action_group_bigip
 """
@@ -157,10 +145,10 @@ diff:
 import ipaddress
 
 from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip import runner
-from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.client import BIGIP
-from ansible_collections.longdistance.vmotion.plugins.module_utils._differ import Field, enabled_pair, full_path, monitor_rule
+from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.names import (
+    enabled_pair, full_path, monitor_rule, split_address_port, valid_port)
+from ansible_collections.longdistance.vmotion.plugins.module_utils._differ import Field
 from ansible_collections.longdistance.vmotion.plugins.module_utils._errors import ValidationError
-from ansible_collections.longdistance.vmotion.plugins.module_utils._module import run_module
 
 ADDRESS_KEYS = (("address", "name"), ("device_name", "deviceName"), ("translation", "translation"))
 
@@ -177,15 +165,11 @@ FIELDS = [
 ]
 VS_FIELDS = [Field("destination", "destination"), enabled_pair()]
 VIRTUAL_SERVERS = runner.ItemSet("virtual-servers", "virtual_servers", VS_FIELDS, "virtual server", partitioned=False)
-SERVER = runner.RestObject("/mgmt/tm/gtm/server", "GTM server", FIELDS, required_on_create=("datacenter", "addresses"))
 PRODUCTS = ["alteon-ace-director", "bigip", "cacheflow", "cisco-css", "cisco-local-director-v2", "cisco-local-director-v3",
             "cisco-server-load-balancer", "extreme", "foundry-server-iron", "generic-host", "generic-load-balancer", "netapp",
             "radware-wsd", "sun-solaris", "windows-2000-server", "windows-nt-4.0"]
 
-ARGUMENT_SPEC = dict(
-    name=dict(type="str", required=True),
-    partition=dict(type="str", default="Common"),
-    state=dict(type="str", choices=["present", "absent"], default="present"),
+OPTIONS = dict(
     datacenter=dict(type="str"),
     product=dict(type="str", choices=PRODUCTS),
     addresses=dict(type="list", elements="dict", options=dict(
@@ -224,7 +208,7 @@ def addresses(params, label):
     return entries
 
 
-def validate(params):
+def validate(params, client=None):
     """Addresses and virtual server destinations must be well-formed before anything is sent."""
     label = "GTM server %s" % params["name"]
     if params["datacenter"] is not None:
@@ -238,21 +222,19 @@ def validate(params):
         dest = vs["destination"]
         if dest is None:
             continue
-        address, sep, port = dest.rpartition(":") if dest.count(":") == 1 else dest.rpartition(".")
+        address, port = split_address_port(dest)
         _check_ip("%s virtual server %s" % (label, vs["name"]), address)
-        if not sep or not port.isdigit() or not 1 <= int(port) <= 65535:
-            raise ValidationError("%s virtual server %s: destination must be IP:port with a port from 1 to 65535, got %r" % (label, vs["name"], dest))
+        if not valid_port(port):
+            raise ValidationError("%s virtual server %s: destination must be IP:port with a port from 1 to 65535, got %r"
+                                  % (label, vs["name"], dest))
 
 
-def ensure(module, client):
-    params = dict(module.params)
-    validate(params)
-    return runner.ensure_with_items(client, SERVER, VIRTUAL_SERVERS, params, params["name"], params["partition"], module._diff, "server",
-                                    purge=params["purge_virtual_servers"])
+SERVER = runner.RestObject("/mgmt/tm/gtm/server", "GTM server", FIELDS, required_on_create=("datacenter", "addresses"),
+                           result_key="server", prepare=validate, items=VIRTUAL_SERVERS)
 
 
 def main():
-    run_module(ensure, ARGUMENT_SPEC, connection=BIGIP)
+    runner.run(SERVER, OPTIONS)
 
 
 if __name__ == "__main__":

@@ -22,19 +22,6 @@ description:
 author:
   - longdistance.vmotion contributors (!UNKNOWN)
 options:
-  name:
-    description: Fully qualified domain name of the wide IP, for example C(vmhttp.siterequest.com); C(*) and C(?) wildcards are allowed.
-    type: str
-    required: true
-  partition:
-    description: Administrative partition of the wide IP.
-    type: str
-    default: Common
-  state:
-    description: Whether the wide IP should exist.
-    type: str
-    choices: [present, absent]
-    default: present
   pools:
     description:
       - The pool list of the wide IP (an empty list removes every pool). The pools must exist (M(longdistance.vmotion.bigip_gtm_pool)).
@@ -62,6 +49,7 @@ options:
     type: bool
 extends_documentation_fragment:
   - longdistance.vmotion.bigip
+  - longdistance.vmotion.bigip_object
   - longdistance.vmotion.attributes
   - longdistance.vmotion.attributes.action_group_bigip
 """
@@ -111,35 +99,20 @@ diff:
 import re
 
 from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip import runner
-from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.client import BIGIP
-from ansible_collections.longdistance.vmotion.plugins.module_utils._differ import Field, enabled_pair, full_path
+from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.names import enabled_pair, full_path, wide_ip_pools
+from ansible_collections.longdistance.vmotion.plugins.module_utils._differ import Field
 from ansible_collections.longdistance.vmotion.plugins.module_utils._errors import ValidationError
-from ansible_collections.longdistance.vmotion.plugins.module_utils._module import run_module
 
 LABEL = re.compile(r"^[A-Za-z0-9_*?]([A-Za-z0-9_*?-]{0,61}[A-Za-z0-9_*?])?$")
 
 
-def pool_entries(pools):
-    """The device's ``pools`` list -> ``[{name: full path, order, ratio}]`` in order."""
-    entries = []
-    for pool in pools or []:
-        path = pool["name"] if pool["name"].startswith("/") else "/".join(
-            ["", pool.get("partition", "Common")] + ([pool["subPath"]] if pool.get("subPath") else []) + [pool["name"]])
-        entries.append({"name": path, "order": pool.get("order", 0), "ratio": pool.get("ratio", 1)})
-    return sorted(entries, key=lambda entry: entry["order"])
-
-
 FIELDS = [
-    Field("pools", "pools", from_api=pool_entries),
+    Field("pools", read=wide_ip_pools, write=lambda value: {"pools": value}),
     Field("pool_lb_mode", "poolLbMode"),
     enabled_pair(),
 ]
-WIDE_IP = runner.RestObject("/mgmt/tm/gtm/wideip/a", "GTM wide IP", FIELDS)
 
-ARGUMENT_SPEC = dict(
-    name=dict(type="str", required=True),
-    partition=dict(type="str", default="Common"),
-    state=dict(type="str", choices=["present", "absent"], default="present"),
+OPTIONS = dict(
     pools=dict(type="list", elements="dict", options=dict(
         name=dict(type="str", required=True),
         order=dict(type="int"),
@@ -160,7 +133,7 @@ def validate_fqdn(name):
 def desired_pools(params, current):
     """The pool list as it must be on the device: full paths, orders, ratios (unset: the current one, 1 for a new pool)."""
     label = "GTM wide IP %s" % params["name"]
-    kept = {entry["name"]: entry["ratio"] for entry in pool_entries((current or {}).get("pools"))}
+    kept = {entry["name"]: entry["ratio"] for entry in wide_ip_pools(current)}
     entries = []
     for position, pool in enumerate(params["pools"]):
         name = full_path(pool["name"], params["partition"])
@@ -175,17 +148,19 @@ def desired_pools(params, current):
     return sorted(entries, key=lambda entry: entry["order"])
 
 
-def ensure(module, client):
-    params = dict(module.params)
+def prepare(params, client):
     validate_fqdn(params["name"])
     if params["state"] == "present" and params["pools"] is not None:
         current = client.get(WIDE_IP.path(params["name"], params["partition"]), what=WIDE_IP.label(params["name"], params["partition"]))
         params["pools"] = desired_pools(params, current)
-    return runner.ensure(client, WIDE_IP, params, params["name"], params["partition"], params["state"], module._diff, "wide_ip")
+    return params
+
+
+WIDE_IP = runner.RestObject("/mgmt/tm/gtm/wideip/a", "GTM wide IP", FIELDS, result_key="wide_ip", prepare=prepare)
 
 
 def main():
-    run_module(ensure, ARGUMENT_SPEC, connection=BIGIP)
+    runner.run(WIDE_IP, OPTIONS)
 
 
 if __name__ == "__main__":

@@ -18,19 +18,6 @@ description:
 author:
   - longdistance.vmotion contributors (!UNKNOWN)
 options:
-  name:
-    description: Name of the profile.
-    type: str
-    required: true
-  partition:
-    description: Administrative partition of the profile.
-    type: str
-    default: Common
-  state:
-    description: Whether the profile should exist.
-    type: str
-    choices: [present, absent]
-    default: present
   parent:
     description:
       - Parent profile the settings are inherited from, by name or full path. Only used on creation
@@ -74,6 +61,7 @@ options:
     type: bool
 extends_documentation_fragment:
   - longdistance.vmotion.bigip
+  - longdistance.vmotion.bigip_object
   - longdistance.vmotion.attributes
   - longdistance.vmotion.attributes.action_group_bigip
 """
@@ -114,10 +102,9 @@ diff:
 """
 
 from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip import runner, wom
-from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.client import BIGIP
-from ansible_collections.longdistance.vmotion.plugins.module_utils._differ import Field, flag, full_path
+from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.names import flag, full_path
+from ansible_collections.longdistance.vmotion.plugins.module_utils._differ import Field
 from ansible_collections.longdistance.vmotion.plugins.module_utils._errors import ValidationError
-from ansible_collections.longdistance.vmotion.plugins.module_utils._module import run_module
 
 FIELDS = [
     Field("parent", "defaultsFrom", normalize=full_path, create_only=True),
@@ -132,12 +119,8 @@ FIELDS = [
     Field("deflate_level", "deflateCompressionLevel"),
     Field("data_encryption", "dataEncryption", **flag()),
 ]
-PROFILE = runner.RestObject(wom.ISESSION_PROFILE_PATH, "iSession profile", FIELDS)
 
-ARGUMENT_SPEC = dict(
-    name=dict(type="str", required=True),
-    partition=dict(type="str", default="Common"),
-    state=dict(type="str", choices=["present", "absent"], default="present"),
+OPTIONS = dict(
     parent=dict(type="str"),
     mode=dict(type="bool"),
     deduplication=dict(type="bool"),
@@ -152,15 +135,17 @@ ARGUMENT_SPEC = dict(
 )
 
 
-def ensure(module, client):
-    params = module.params
+def validate(params, client=None):
     if params["deflate_level"] is not None and not 1 <= params["deflate_level"] <= 9:
-        raise ValidationError("iSession profile %s: deflate_level must be between 1 and 9, got %s" % (params["name"], params["deflate_level"]))
-    return runner.ensure(client, PROFILE, params, params["name"], params["partition"], params["state"], module._diff, "profile")
+        raise ValidationError("iSession profile %s: deflate_level must be between 1 and 9, got %s"
+                              % (params["name"], params["deflate_level"]))
+
+
+PROFILE = runner.RestObject(wom.ISESSION_PROFILE_PATH, "iSession profile", FIELDS, result_key="profile", prepare=validate)
 
 
 def main():
-    run_module(ensure, ARGUMENT_SPEC, connection=BIGIP)
+    runner.run(PROFILE, OPTIONS)
 
 
 if __name__ == "__main__":

@@ -29,6 +29,15 @@ options:
     elements: str
     choices: [all, wom, isession, gtm, ltm, system, availability]
     default: [all]
+  query:
+    description:
+      - A JMESPath expression applied to the parts read (an object with the keys of O(gather_subset)); its
+        value is returned as RV(query_result). The parts themselves are still returned.
+      - Needs the Python library C(jmespath) on the host that runs the module (it is in the collection's
+        C(requirements.txt)); without it the task fails only when this option is set.
+    type: str
+requirements:
+  - jmespath (only for O(query))
 extends_documentation_fragment:
   - longdistance.vmotion.bigip
   - longdistance.vmotion.attributes.info_module
@@ -61,12 +70,23 @@ EXAMPLES = r"""
       (secondary.availability.gtm_pools | selectattr('name', 'equalto', 'Remote_pool') | first).members
       | rejectattr('availability', 'equalto', 'available') | list | length == 0
 
+- name: The remote endpoints whose iSession routing is off, selected on the device's host
+  longdistance.vmotion.bigip_longdistance_info:
+    gather_subset: [wom]
+    query: "wom.remote_endpoints[?!routing].address"
+  register: routing_off
+
 - name: Traffic share of the remote pool
   ansible.builtin.debug:
     msg: "{{ (primary.gtm.wide_ips | selectattr('name', 'equalto', 'vmhttp.siterequest.com') | first).pools }}"
 """
 
 RETURN = r"""
+query_result:
+  description: The value of the O(query) expression over the parts read (V(null) when nothing matches).
+  returned: when O(query) is set
+  type: raw
+  sample: [10.133.58.236]
 wom:
   description: WAN optimization (WOM) settings.
   returned: when O(gather_subset) has V(wom) or V(all)
@@ -216,7 +236,9 @@ availability:
       description: GTM wide IPs (type A).
       type: list
       elements: dict
-      sample: [{name: vmhttp.siterequest.com, full_path: /Common/vmhttp.siterequest.com, availability: available, enabled: true, reason: Available}]
+      sample:
+        - {name: vmhttp.siterequest.com, full_path: /Common/vmhttp.siterequest.com, availability: available, enabled: true,
+           reason: Available}
     ltm_pools:
       description: LTM pools with their members.
       type: list
@@ -246,9 +268,24 @@ system:
       sample: {ltm: nominal, gtm: nominal, am: nominal, apm: none}
 """
 
+import traceback
+
+from ansible.module_utils.basic import missing_required_lib
+
 from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip import wom
-from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.client import BIGIP
+from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.client import BIGIP, uri_name
+from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.names import (
+    base_name, is_enabled, join_address_port, monitors_of, pool_reference_path)
+from ansible_collections.longdistance.vmotion.plugins.module_utils._errors import ValidationError
 from ansible_collections.longdistance.vmotion.plugins.module_utils._module import run_module
+
+try:
+    import jmespath
+except ImportError:
+    jmespath = None
+    JMESPATH_ERROR = traceback.format_exc()
+else:
+    JMESPATH_ERROR = None
 
 SUBSETS = ["wom", "isession", "gtm", "ltm", "system", "availability"]
 EXPAND = {"expandSubcollections": "true"}
@@ -261,6 +298,7 @@ ISESSION_KEYS = {"parent": "defaultsFrom", "mode": "mode", "deduplication": "ded
 
 ARGUMENT_SPEC = dict(
     gather_subset=dict(type="list", elements="str", choices=["all"] + SUBSETS, default=["all"]),
+    query=dict(type="str"),
 )
 
 
@@ -269,17 +307,8 @@ def toggle(value):
     return True if value in TRUE_WORDS else False if value in FALSE_WORDS else value
 
 
-def enabled(obj):
-    return not obj.get("disabled", False)
-
-
 def ident(obj):
     return {"name": obj["name"], "full_path": obj.get("fullPath", obj["name"])}
-
-
-def monitors(value):
-    words = [word.strip() for word in (value or "").split(" and ")]
-    return [word for word in words if word and word != "none"]
 
 
 def items(client, path, what, params=None):
@@ -294,7 +323,7 @@ def shape_view(shape, obj):
     """A WOM object through its row of the WOM table (``_bigip/wom.py``)."""
     view = {logical: toggle(obj.get(rest)) for logical, rest in shape.props.items() if logical not in ("enabled", "disabled")}
     if "enabled" in shape.props:
-        view["enabled"] = not obj.get(shape.props["disabled"], False)
+        view["enabled"] = is_enabled(obj, shape.props["disabled"])
     return view
 
 
@@ -305,11 +334,10 @@ def isession_virtual(client, local):
         return None
     port = local.get(wom.LOCAL_ENDPOINT.props["tunnel_port"], 443)
     for virtual in items(client, "/mgmt/tm/ltm/virtual", "LTM virtual servers", EXPAND):
-        destination = virtual.get("destination", "").rsplit("/", 1)[-1]
-        if destination == "%s:%s" % (address, port):
+        if base_name(virtual.get("destination")) == join_address_port(address, port):
             profiles = [{"name": p.get("fullPath", p["name"]), "context": p.get("context")}
                         for p in sub_items(virtual, "profilesReference")]
-            return dict(ident(virtual), destination=virtual.get("destination"), enabled=enabled(virtual), profiles=profiles)
+            return dict(ident(virtual), destination=virtual.get("destination"), enabled=is_enabled(virtual), profiles=profiles)
     return None
 
 
@@ -333,30 +361,30 @@ def isession_info(client):
 
 
 def server_view(server):
-    addresses = [{"address": a["name"], "device_name": a.get("deviceName"), "translation": a.get("translation")} for a in server.get("addresses", [])]
-    virtual_servers = [{"name": vs["name"], "destination": vs.get("destination"), "enabled": enabled(vs)}
+    addresses = [{"address": a["name"], "device_name": a.get("deviceName"), "translation": a.get("translation")}
+                 for a in server.get("addresses", [])]
+    virtual_servers = [{"name": vs["name"], "destination": vs.get("destination"), "enabled": is_enabled(vs)}
                        for vs in sub_items(server, "virtualServersReference")]
     return dict(ident(server), datacenter=server.get("datacenter"), product=server.get("product"), addresses=addresses,
-                monitors=monitors(server.get("monitor")), enabled=enabled(server), virtual_servers=virtual_servers)
+                monitors=monitors_of(server.get("monitor")), enabled=is_enabled(server), virtual_servers=virtual_servers)
 
 
 def gtm_pool_view(pool):
-    members = [{"name": m["name"], "ratio": m.get("ratio"), "order": m.get("memberOrder"), "enabled": enabled(m)}
+    members = [{"name": m["name"], "ratio": m.get("ratio"), "order": m.get("memberOrder"), "enabled": is_enabled(m)}
                for m in sorted(sub_items(pool, "membersReference"), key=lambda m: m.get("memberOrder", 0))]
-    return dict(ident(pool), enabled=enabled(pool), load_balancing_mode=pool.get("loadBalancingMode"), ttl=pool.get("ttl"),
-                monitors=monitors(pool.get("monitor")), members=members)
+    return dict(ident(pool), enabled=is_enabled(pool), load_balancing_mode=pool.get("loadBalancingMode"), ttl=pool.get("ttl"),
+                monitors=monitors_of(pool.get("monitor")), members=members)
 
 
 def wide_ip_view(wide_ip):
-    pools = [{"name": p["name"] if p["name"].startswith("/") else "/%s/%s" % (p.get("partition", "Common"), p["name"]),
-              "order": p.get("order"), "ratio": p.get("ratio")}
+    pools = [{"name": pool_reference_path(p), "order": p.get("order"), "ratio": p.get("ratio")}
              for p in sorted(wide_ip.get("pools", []), key=lambda p: p.get("order", 0))]
-    return dict(ident(wide_ip), enabled=enabled(wide_ip), pool_lb_mode=wide_ip.get("poolLbMode"), pools=pools)
+    return dict(ident(wide_ip), enabled=is_enabled(wide_ip), pool_lb_mode=wide_ip.get("poolLbMode"), pools=pools)
 
 
 def gtm_info(client):
     return {
-        "datacenters": [dict(ident(dc), enabled=enabled(dc)) for dc in items(client, "/mgmt/tm/gtm/datacenter", "GTM data centers")],
+        "datacenters": [dict(ident(dc), enabled=is_enabled(dc)) for dc in items(client, "/mgmt/tm/gtm/datacenter", "GTM data centers")],
         "servers": [server_view(obj) for obj in items(client, "/mgmt/tm/gtm/server", "GTM servers", EXPAND)],
         "pools": [gtm_pool_view(obj) for obj in items(client, "/mgmt/tm/gtm/pool/a", "GTM pools", EXPAND)],
         "wide_ips": [wide_ip_view(obj) for obj in items(client, "/mgmt/tm/gtm/wideip/a", "GTM wide IPs")],
@@ -367,7 +395,7 @@ def ltm_pool_view(pool):
     members = [{"name": m["name"], "address": m.get("address"), "priority_group": m.get("priorityGroup"), "ratio": m.get("ratio"),
                 "state": m.get("state"), "session": m.get("session")} for m in sub_items(pool, "membersReference")]
     return dict(ident(pool), lb_method=pool.get("loadBalancingMode"), priority_group_activation=pool.get("minActiveMembers"),
-                monitors=monitors(pool.get("monitor")), members=members)
+                monitors=monitors_of(pool.get("monitor")), members=members)
 
 
 def ltm_info(client):
@@ -375,7 +403,8 @@ def ltm_info(client):
     return {
         "pools": [ltm_pool_view(obj) for obj in items(client, "/mgmt/tm/ltm/pool", "LTM pools", EXPAND)],
         "irules": [rule.get("fullPath", rule["name"]) for rule in rules if not rule["name"].startswith("_sys_")],
-        "virtual_servers": [dict(ident(vs), destination=vs.get("destination"), pool=vs.get("pool"), rules=vs.get("rules", []), enabled=enabled(vs))
+        "virtual_servers": [dict(ident(vs), destination=vs.get("destination"), pool=vs.get("pool"), rules=vs.get("rules", []),
+                                 enabled=is_enabled(vs))
                             for vs in items(client, "/mgmt/tm/ltm/virtual", "LTM virtual servers")],
     }
 
@@ -410,14 +439,10 @@ def pools_with_members(client, collection, what):
     for pool in stats_entries(client, collection, "%s statistics" % what):
         view = status_view(pool)
         view["members"] = [status_view(member) for member in
-                           stats_entries(client, "%s/%s/members" % (collection, resource_segment(view["full_path"])),
+                           stats_entries(client, "%s/%s/members" % (collection, uri_name(view["full_path"])),
                                          "%s %s member statistics" % (what, view["full_path"]))]
         pools.append(view)
     return pools
-
-
-def resource_segment(full_path):
-    return full_path.replace("/", "~").replace("%", "%25")
 
 
 def failover_state(client):
@@ -442,11 +467,26 @@ READERS = {"wom": wom_info, "isession": isession_info, "gtm": gtm_info, "ltm": l
            "availability": availability_info}
 
 
+def compiled_query(module):
+    """The O(query) expression compiled before any request (None without one); bad syntax is refused."""
+    if module.params["query"] is None:
+        return None
+    if jmespath is None:
+        module.fail_json(msg=missing_required_lib("jmespath", reason="for the query option"), exception=JMESPATH_ERROR)
+    try:
+        return jmespath.compile(module.params["query"])
+    except jmespath.exceptions.JMESPathError as exc:
+        raise ValidationError("query: %r is not a JMESPath expression: %s" % (module.params["query"], exc)) from None
+
+
 def gather(module, client):
+    query = compiled_query(module)
     wanted = SUBSETS if "all" in module.params["gather_subset"] else [s for s in SUBSETS if s in module.params["gather_subset"]]
     result = {"changed": False}
     for subset in wanted:
         result[subset] = READERS[subset](client)
+    if query is not None:
+        result["query_result"] = query.search({subset: result[subset] for subset in wanted})
     return result
 
 

@@ -21,25 +21,13 @@ description:
 author:
   - longdistance.vmotion contributors (!UNKNOWN)
 options:
-  name:
-    description: Name of the iRule.
-    type: str
-    required: true
-  partition:
-    description: Administrative partition of the iRule.
-    type: str
-    default: Common
-  state:
-    description: Whether the iRule should exist. An iRule still attached to a virtual server cannot be deleted (the device refuses).
-    type: str
-    choices: [present, absent]
-    default: present
   content:
     description:
       - The TCL text of the iRule, for example from C(lookup('file', 'vmotion-irule.tcl')). Required to create the iRule.
     type: str
 extends_documentation_fragment:
   - longdistance.vmotion.bigip
+  - longdistance.vmotion.bigip_object
   - longdistance.vmotion.attributes
   - longdistance.vmotion.attributes.action_group_bigip
 """
@@ -75,9 +63,7 @@ diff:
 """
 
 from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip import runner
-from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.client import BIGIP
 from ansible_collections.longdistance.vmotion.plugins.module_utils._differ import Field
-from ansible_collections.longdistance.vmotion.plugins.module_utils._module import run_module
 
 
 def tidy(script):
@@ -86,23 +72,17 @@ def tidy(script):
 
 
 FIELDS = [Field("content", "apiAnonymous", compare=lambda desired, current: tidy(desired) == tidy(current))]
-IRULE = runner.RestObject("/mgmt/tm/ltm/rule", "LTM iRule", FIELDS, required_on_create=("content",))
 
-ARGUMENT_SPEC = dict(
-    name=dict(type="str", required=True),
-    partition=dict(type="str", default="Common"),
-    state=dict(type="str", choices=["present", "absent"], default="present"),
+OPTIONS = dict(
     content=dict(type="str"),
 )
 
 
-def ensure(module, client):
-    params = module.params
-    return runner.ensure(client, IRULE, params, params["name"], params["partition"], params["state"], module._diff, "irule")
+IRULE = runner.RestObject("/mgmt/tm/ltm/rule", "LTM iRule", FIELDS, required_on_create=("content",), result_key="irule")
 
 
 def main():
-    run_module(ensure, ARGUMENT_SPEC, connection=BIGIP)
+    runner.run(IRULE, OPTIONS)
 
 
 if __name__ == "__main__":

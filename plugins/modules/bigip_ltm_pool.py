@@ -22,21 +22,6 @@ description:
 author:
   - longdistance.vmotion contributors (!UNKNOWN)
 options:
-  name:
-    description: Name of the pool.
-    type: str
-    required: true
-  partition:
-    description:
-      - Administrative partition of the pool (and of its members).
-      - Member addresses without C(%N) are in the partition's default route domain, as on the device.
-    type: str
-    default: Common
-  state:
-    description: Whether the pool should exist. A pool still used by a virtual server cannot be deleted (the device refuses).
-    type: str
-    choices: [present, absent]
-    default: present
   lb_method:
     description: Load balancing method. The guide recommends V(least-connections-node).
     type: str
@@ -72,7 +57,9 @@ options:
         description: Member name on the device; defaults to C(address:port) (IPv6 C(address.port)).
         type: str
       priority_group:
-        description: Priority group of the member, 0 to 65535 (higher is preferred). The guide uses 5 for local nodes, 1 for the remote virtual server.
+        description:
+          - Priority group of the member, 0 to 65535 (higher is preferred).
+          - The guide uses 5 for local nodes, 1 for the remote virtual server.
         type: int
       ratio:
         description: Weight of the member for ratio methods, 1 to 65535.
@@ -86,6 +73,7 @@ options:
     default: false
 extends_documentation_fragment:
   - longdistance.vmotion.bigip
+  - longdistance.vmotion.bigip_object
   - longdistance.vmotion.attributes
   - longdistance.vmotion.attributes.action_group_bigip
 """
@@ -128,14 +116,12 @@ diff:
   type: dict
 """
 
-import ipaddress
-
 from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip import runner
-from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.client import BIGIP, resource_name
+from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.names import (
+    full_path, ip_version, join_address_port, monitor_rule)
 from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.partition import with_route_domain
-from ansible_collections.longdistance.vmotion.plugins.module_utils._differ import Field, monitor_rule
+from ansible_collections.longdistance.vmotion.plugins.module_utils._differ import Field
 from ansible_collections.longdistance.vmotion.plugins.module_utils._errors import ValidationError
-from ansible_collections.longdistance.vmotion.plugins.module_utils._module import run_module
 
 LB_METHODS = ["dynamic-ratio-member", "dynamic-ratio-node", "fastest-app-response", "fastest-node", "least-connections-member",
               "least-connections-node", "least-sessions", "observed-member", "observed-node", "predictive-member", "predictive-node",
@@ -153,12 +139,8 @@ MEMBER_FIELDS = [
     Field("description", "description"),
 ]
 MEMBERS = runner.ItemSet("members", "members", MEMBER_FIELDS, "member", partitioned=True)
-POOL = runner.RestObject("/mgmt/tm/ltm/pool", "LTM pool", FIELDS)
 
-ARGUMENT_SPEC = dict(
-    name=dict(type="str", required=True),
-    partition=dict(type="str", default="Common"),
-    state=dict(type="str", choices=["present", "absent"], default="present"),
+OPTIONS = dict(
     lb_method=dict(type="str", choices=LB_METHODS),
     priority_group_activation=dict(type="int"),
     monitors=dict(type="list", elements="str"),
@@ -177,19 +159,16 @@ LIMITS = (("port", 1, 65535), ("priority_group", 0, 65535), ("ratio", 1, 65535))
 
 def member_items(params, client=None):
     """The members as sub-collection items with their device names (None: leave them alone); bad values refused here."""
-    label = "LTM pool %s" % resource_name(params["name"], params["partition"])
+    label = "LTM pool %s" % full_path(params["name"], params["partition"])
     if params["priority_group_activation"] is not None and params["priority_group_activation"] < 0:
         raise ValidationError("%s: priority_group_activation must be 0 or more, got %s" % (label, params["priority_group_activation"]))
     items = []
     for member in params["members"] or []:
         address = member["address"]
-        try:
-            version = ipaddress.ip_address(address.split("%", 1)[0]).version
-        except ValueError:
-            raise ValidationError("%s: member address %r is not an IP address" % (label, address)) from None
+        ip_version(address, "%s: member address" % label)
         if client is not None:
             address = with_route_domain(client, params["partition"], address)
-        name = member["name"] or "%s%s%s" % (address, ":" if version == 4 else ".", member["port"])
+        name = member["name"] or join_address_port(address, member["port"])
         for option, low, high in LIMITS:
             if member[option] is not None and not low <= member[option] <= high:
                 raise ValidationError("%s: member %s %s must be %s to %s, got %s" % (label, name, option, low, high, member[option]))
@@ -197,15 +176,16 @@ def member_items(params, client=None):
     return items if params["members"] is not None else None
 
 
-def ensure(module, client):
-    params = dict(module.params)
+def prepare(params, client=None):
     params["members"] = member_items(params, client)
-    return runner.ensure_with_items(client, POOL, MEMBERS, params, params["name"], params["partition"], module._diff, "pool",
-                                    purge=params["purge_members"])
+    return params
+
+
+POOL = runner.RestObject("/mgmt/tm/ltm/pool", "LTM pool", FIELDS, result_key="pool", prepare=prepare, items=MEMBERS)
 
 
 def main():
-    run_module(ensure, ARGUMENT_SPEC, connection=BIGIP)
+    runner.run(POOL, OPTIONS)
 
 
 if __name__ == "__main__":

@@ -84,8 +84,9 @@ diff:
     after: {rules: [/Common/vmotion-irule]}
 """
 
-from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.client import BIGIP, resource_name, resource_path
-from ansible_collections.longdistance.vmotion.plugins.module_utils._differ import full_path
+from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.client import BIGIP, resource_path
+from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.names import full_path
+from ansible_collections.longdistance.vmotion.plugins.module_utils._differ import diff_of
 from ansible_collections.longdistance.vmotion.plugins.module_utils._errors import ValidationError
 from ansible_collections.longdistance.vmotion.plugins.module_utils._module import run_module
 
@@ -114,27 +115,28 @@ def new_rules(params, have, label):
     return [rule for rule in have if rule not in want]
 
 
-def ensure(module, client):
+def ensure(module, client, diff):
     params = module.params
-    name = resource_name(params["virtual"], params["partition"])
+    name = full_path(params["virtual"], params["partition"])
     label = "LTM virtual server %s" % name
     path = resource_path(VIRTUALS, params["virtual"], params["partition"])
     current = client.get(path, what=label)
     if current is None:
-        raise ValidationError("%s does not exist on BIG-IP %s; this module only attaches iRules to an existing virtual server" % (label, client.server))
+        raise ValidationError("%s does not exist on BIG-IP %s; this module only attaches iRules to an existing virtual server"
+                              % (label, client.server))
     have = list(current.get("rules") or [])
     rules = new_rules(params, have, label)
     changed = rules != have
     if changed and not client.check_mode:
         rules = list(client.patch(path, {"rules": rules}, what=label).get("rules") or [])
     result = {"changed": changed, "virtual": {"name": name, "rules": rules}}
-    if module._diff:
-        result["diff"] = {"before": {"rules": have}, "after": {"rules": rules}}
+    if diff:
+        result["diff"] = diff_of({"rules": have}, {"rules": rules})
     return result
 
 
 def main():
-    run_module(ensure, ARGUMENT_SPEC, connection=BIGIP)
+    run_module(ensure, ARGUMENT_SPEC, connection=BIGIP, with_diff=True)
 
 
 if __name__ == "__main__":

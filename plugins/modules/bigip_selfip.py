@@ -18,19 +18,6 @@ description:
 author:
   - longdistance.vmotion contributors (!UNKNOWN)
 options:
-  name:
-    description: Name of the self IP.
-    type: str
-    required: true
-  partition:
-    description: Administrative partition of the self IP.
-    type: str
-    default: Common
-  state:
-    description: Whether the self IP should exist.
-    type: str
-    choices: [present, absent]
-    default: present
   address:
     description:
       - The address, optionally with a route domain and a prefix length, for example
@@ -68,6 +55,7 @@ options:
     type: bool
 extends_documentation_fragment:
   - longdistance.vmotion.bigip
+  - longdistance.vmotion.bigip_object
   - longdistance.vmotion.attributes
   - longdistance.vmotion.attributes.action_group_bigip
 """
@@ -120,11 +108,10 @@ diff:
 import re
 
 from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip import runner
-from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.client import BIGIP
+from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.names import full_path, ip_and_prefix
 from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.partition import with_route_domain
-from ansible_collections.longdistance.vmotion.plugins.module_utils._differ import Field, full_path, ip_and_prefix
+from ansible_collections.longdistance.vmotion.plugins.module_utils._differ import Field
 from ansible_collections.longdistance.vmotion.plugins.module_utils._errors import ValidationError
-from ansible_collections.longdistance.vmotion.plugins.module_utils._module import run_module
 
 LOCAL_ONLY = "/Common/traffic-group-local-only"
 FLOATING_DEFAULT = "/Common/traffic-group-1"
@@ -168,12 +155,8 @@ FIELDS = [
     Field("traffic_group", "trafficGroup", normalize=full_path),
     Field("floating", read=floating_from_api, write=lambda value: {"trafficGroup": FLOATING_DEFAULT if value else LOCAL_ONLY}),
 ]
-SELF_IP = runner.RestObject("/mgmt/tm/net/self", "self IP", FIELDS, required_on_create=("address", "vlan"))
 
-ARGUMENT_SPEC = dict(
-    name=dict(type="str", required=True),
-    partition=dict(type="str", default="Common"),
-    state=dict(type="str", choices=["present", "absent"], default="present"),
+OPTIONS = dict(
     address=dict(type="str"),
     netmask=dict(type="str"),
     vlan=dict(type="str"),
@@ -223,14 +206,18 @@ def desired(params):
     return wanted
 
 
-def ensure(module, client):
-    params = desired(module.params)
+def prepare(params, client):
+    params = desired(params)
     params["address"] = with_route_domain(client, params["partition"], params["address"])
-    return runner.ensure(client, SELF_IP, params, params["name"], params["partition"], params["state"], module._diff, "self_ip")
+    return params
+
+
+SELF_IP = runner.RestObject("/mgmt/tm/net/self", "self IP", FIELDS, required_on_create=("address", "vlan"),
+                            result_key="self_ip", prepare=prepare)
 
 
 def main():
-    run_module(ensure, ARGUMENT_SPEC, connection=BIGIP)
+    runner.run(SELF_IP, OPTIONS)
 
 
 if __name__ == "__main__":

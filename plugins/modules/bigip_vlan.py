@@ -18,19 +18,6 @@ description:
 author:
   - longdistance.vmotion contributors (!UNKNOWN)
 options:
-  name:
-    description: Name of the VLAN.
-    type: str
-    required: true
-  partition:
-    description: Administrative partition of the VLAN.
-    type: str
-    default: Common
-  state:
-    description: Whether the VLAN should exist.
-    type: str
-    choices: [present, absent]
-    default: present
   interfaces:
     description:
       - The complete list of interfaces of the VLAN; order does not matter. An empty list removes
@@ -57,6 +44,7 @@ options:
     type: str
 extends_documentation_fragment:
   - longdistance.vmotion.bigip
+  - longdistance.vmotion.bigip_object
   - longdistance.vmotion.attributes
   - longdistance.vmotion.attributes.action_group_bigip
 """
@@ -106,10 +94,8 @@ diff:
 """
 
 from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip import runner
-from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.client import BIGIP
 from ansible_collections.longdistance.vmotion.plugins.module_utils._differ import Field
 from ansible_collections.longdistance.vmotion.plugins.module_utils._errors import ValidationError
-from ansible_collections.longdistance.vmotion.plugins.module_utils._module import run_module
 
 
 def interfaces_to_api(interfaces):
@@ -129,12 +115,8 @@ FIELDS = [
     Field("mtu", "mtu"),
     Field("description", "description"),
 ]
-VLAN = runner.RestObject("/mgmt/tm/net/vlan", "VLAN", FIELDS, read_params={"expandSubcollections": "true"})
 
-ARGUMENT_SPEC = dict(
-    name=dict(type="str", required=True),
-    partition=dict(type="str", default="Common"),
-    state=dict(type="str", choices=["present", "absent"], default="present"),
+OPTIONS = dict(
     interfaces=dict(type="list", elements="dict", options=dict(
         name=dict(type="str", required=True),
         tagged=dict(type="bool", default=False),
@@ -145,7 +127,7 @@ ARGUMENT_SPEC = dict(
 )
 
 
-def validate(params):
+def validate(params, client=None):
     label = "VLAN %s" % params["name"]
     if params["tag"] is not None and not 1 <= params["tag"] <= 4094:
         raise ValidationError("%s: tag must be between 1 and 4094, got %s" % (label, params["tag"]))
@@ -155,17 +137,16 @@ def validate(params):
     if any(not name.strip() for name in names):
         raise ValidationError("%s: interface names must not be empty" % label)
     if len(set(names)) != len(names):
-        raise ValidationError("%s: interface listed more than once: %s" % (label, ", ".join(sorted(n for n in set(names) if names.count(n) > 1))))
+        raise ValidationError("%s: interface listed more than once: %s"
+                              % (label, ", ".join(sorted(n for n in set(names) if names.count(n) > 1))))
 
 
-def ensure(module, client):
-    params = module.params
-    validate(params)
-    return runner.ensure(client, VLAN, params, params["name"], params["partition"], params["state"], module._diff, "vlan")
+VLAN = runner.RestObject("/mgmt/tm/net/vlan", "VLAN", FIELDS, read_params={"expandSubcollections": "true"},
+                         result_key="vlan", prepare=validate)
 
 
 def main():
-    run_module(ensure, ARGUMENT_SPEC, connection=BIGIP)
+    runner.run(VLAN, OPTIONS)
 
 
 if __name__ == "__main__":

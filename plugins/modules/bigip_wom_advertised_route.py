@@ -97,10 +97,9 @@ diff:
 import ipaddress
 
 from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip import runner, wom
-from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.client import BIGIP
-from ansible_collections.longdistance.vmotion.plugins.module_utils._differ import Field, ip_and_prefix, netmask_of
+from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.names import enabled_pair, ip_and_prefix, netmask_of
+from ansible_collections.longdistance.vmotion.plugins.module_utils._differ import Field
 from ansible_collections.longdistance.vmotion.plugins.module_utils._errors import ValidationError
-from ansible_collections.longdistance.vmotion.plugins.module_utils._module import run_module
 
 ROUTE = wom.ADVERTISED_ROUTE
 
@@ -119,15 +118,11 @@ FIELDS = [
     Field("subnet", ROUTE.props["subnet"]),
     Field("netmask", ROUTE.props["netmask"], from_api=canonical_netmask),
     Field("label", ROUTE.props["label"]),
-    Field("enabled", read=lambda obj: not obj.get(ROUTE.props["disabled"], False),
-          write=lambda value: {ROUTE.props["enabled"]: True} if value else {ROUTE.props["disabled"]: True}),
+    enabled_pair("enabled", ROUTE.props["enabled"], ROUTE.props["disabled"]),
 ]
-SPEC = runner.RestObject(ROUTE.path, "WOM advertised route", FIELDS, required_on_create=("subnet",))
 
-ARGUMENT_SPEC = dict(
+OPTIONS = dict(
     name=dict(type="str", required=True, aliases=["alias"]),
-    partition=dict(type="str", default="Common"),
-    state=dict(type="str", choices=["present", "absent"], default="present"),
     subnet=dict(type="str"),
     netmask=dict(type="str"),
     label=dict(type="str"),
@@ -135,7 +130,7 @@ ARGUMENT_SPEC = dict(
 )
 
 
-def desired(params):
+def desired(params, client=None):
     """Split ``subnet`` (+ ``netmask``) into the network address and the device's netmask form."""
     label = "WOM advertised route %s" % params["name"]
     wanted = dict(params)
@@ -156,13 +151,11 @@ def desired(params):
     return wanted
 
 
-def ensure(module, client):
-    params = desired(module.params)
-    return runner.ensure(client, SPEC, params, params["name"], params["partition"], params["state"], module._diff, "route")
+SPEC = runner.RestObject(ROUTE.path, "WOM advertised route", FIELDS, required_on_create=("subnet",), result_key="route", prepare=desired)
 
 
 def main():
-    run_module(ensure, ARGUMENT_SPEC, connection=BIGIP)
+    runner.run(SPEC, OPTIONS)
 
 
 if __name__ == "__main__":

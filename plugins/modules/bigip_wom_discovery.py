@@ -106,7 +106,8 @@ import ipaddress
 
 from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip import runner, wom
 from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.client import BIGIP
-from ansible_collections.longdistance.vmotion.plugins.module_utils._differ import Field, flag, ip_and_prefix
+from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.names import flag, ip_and_prefix
+from ansible_collections.longdistance.vmotion.plugins.module_utils._differ import Field
 from ansible_collections.longdistance.vmotion.plugins.module_utils._errors import ValidationError
 from ansible_collections.longdistance.vmotion.plugins.module_utils._module import run_module
 
@@ -126,8 +127,8 @@ SUBNET_FIELDS = [
     Field("max_server_count", SUBNETS.props["max_server_count"]),
     Field("rtt_threshold", SUBNETS.props["rtt_threshold"]),
 ]
-ENDPOINT_SPEC = runner.RestObject(ENDPOINTS.path, "WOM endpoint discovery", ENDPOINT_FIELDS, singleton=True)
-SUBNET_SPEC = runner.RestObject(SUBNETS.path, "WOM subnet discovery", SUBNET_FIELDS, singleton=True)
+ENDPOINT_SPEC = runner.RestObject(ENDPOINTS.path, "WOM endpoint discovery", ENDPOINT_FIELDS, singleton=True, result_key="discovery")
+SUBNET_SPEC = runner.RestObject(SUBNETS.path, "WOM subnet discovery", SUBNET_FIELDS, singleton=True, result_key="discovery")
 
 ARGUMENT_SPEC = dict(
     enabled=dict(type="bool"),
@@ -160,25 +161,25 @@ def validate_subnets(options):
             raise ValidationError("%s: subnet_filter entry %s has host bits set" % (label, entry)) from None
 
 
-def ensure(module, client):
+def ensure(module, client, diff):
     params = module.params
     subnet_options = params["subnet_discovery"]
     if subnet_options is not None:
         validate_subnets(subnet_options)
-    outcome = runner.ensure(client, ENDPOINT_SPEC, params, diff_mode=module._diff, result_key="discovery")
+    outcome = runner.ensure(client, ENDPOINT_SPEC, params, diff)
     if subnet_options is None:
         return outcome
-    subnets = runner.ensure(client, SUBNET_SPEC, subnet_options, diff_mode=module._diff, result_key="discovery")
+    subnets = runner.ensure(client, SUBNET_SPEC, subnet_options, diff)
     outcome["changed"] = outcome["changed"] or subnets["changed"]
     outcome["discovery"]["subnet_discovery"] = subnets["discovery"]
-    if module._diff:
+    if diff:
         for side in ("before", "after"):
             outcome["diff"][side]["subnet_discovery"] = subnets["diff"][side]
     return outcome
 
 
 def main():
-    run_module(ensure, ARGUMENT_SPEC, connection=BIGIP)
+    run_module(ensure, ARGUMENT_SPEC, connection=BIGIP, with_diff=True)
 
 
 if __name__ == "__main__":

@@ -144,8 +144,8 @@ diff:
 
 from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip import runner, wom
 from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.client import BIGIP
-from ansible_collections.longdistance.vmotion.plugins.module_utils._differ import (
-    Field, compare, current_values, flag, full_path, ip_and_prefix, payload_for)
+from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.names import flag, full_path, ip_and_prefix
+from ansible_collections.longdistance.vmotion.plugins.module_utils._differ import Field, compare, current_values, payload_for
 from ansible_collections.longdistance.vmotion.plugins.module_utils._errors import ValidationError
 from ansible_collections.longdistance.vmotion.plugins.module_utils._module import run_module
 
@@ -175,8 +175,8 @@ REMOTE_FIELDS = [Field("address", REMOTE.props["address"], create_only=True)] + 
     Field("behind_nat", REMOTE.props["behind_nat"], **flag()),
     Field("source", REMOTE.props["source"]),  # read-only: no module option sets it
 ]
-LOCAL_SPEC = runner.RestObject(LOCAL.path, "WOM local endpoint", LOCAL_FIELDS, singleton=True)
-REMOTE_SPEC = runner.RestObject(REMOTE.path, "WOM remote endpoint", REMOTE_FIELDS, required_on_create=("address",))
+LOCAL_SPEC = runner.RestObject(LOCAL.path, "WOM local endpoint", LOCAL_FIELDS, singleton=True, result_key="endpoint")
+REMOTE_SPEC = runner.RestObject(REMOTE.path, "WOM remote endpoint", REMOTE_FIELDS, required_on_create=("address",), result_key="endpoint")
 
 ARGUMENT_SPEC = dict(
     type=dict(type="str", required=True, choices=["local", "remote"]),
@@ -255,19 +255,19 @@ def ensure_local(client, params, diff_mode):
             raise ValidationError("%s: the IP address cannot be changed in place (%s -> %s); set replace_on_address_change: true "
                                   "to delete and re-create the endpoint" % (label, address, params["address"]))
         return replace_local(client, params, current, diff_mode)
-    return runner.ensure(client, LOCAL_SPEC, params, state="present", diff_mode=diff_mode, result_key="endpoint")
+    return runner.ensure(client, LOCAL_SPEC, params, diff_mode, state="present")
 
 
-def ensure(module, client):
+def ensure(module, client, diff):
     params = dict(module.params)
     validate(params)
     if params["type"] == "local":
-        return ensure_local(client, params, module._diff)
-    return runner.ensure(client, REMOTE_SPEC, params, params["address"], "Common", params["state"], module._diff, "endpoint")
+        return ensure_local(client, params, diff)
+    return runner.ensure(client, REMOTE_SPEC, params, diff, name=params["address"], partition="Common")
 
 
 def main():
-    run_module(ensure, ARGUMENT_SPEC, connection=BIGIP)
+    run_module(ensure, ARGUMENT_SPEC, connection=BIGIP, with_diff=True)
 
 
 if __name__ == "__main__":

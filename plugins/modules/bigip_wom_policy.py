@@ -144,8 +144,10 @@ import ipaddress
 
 from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip import runner, wom
 from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.client import BIGIP, resource_path
+from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.names import (
+    enabled_pair, full_path, join_address_port, split_address_port, ip_and_prefix)
 from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.partition import default_route_domain
-from ansible_collections.longdistance.vmotion.plugins.module_utils._differ import Field, enabled_pair, full_path, ip_and_prefix
+from ansible_collections.longdistance.vmotion.plugins.module_utils._differ import Field
 from ansible_collections.longdistance.vmotion.plugins.module_utils._errors import ValidationError
 from ansible_collections.longdistance.vmotion.plugins.module_utils._module import run_module
 
@@ -173,11 +175,8 @@ REQUIRED_IF = [("state", "present", ("destination", "isession_profile"))]
 
 def split_destination(value):
     """``/Common/10.1.1.1:8000`` -> (``10.1.1.1``, 8000); IPv6 uses ``.`` before the port."""
-    if not value:
-        return None, None
-    body = value.rsplit("/", 1)[-1]
-    address, port = body.rsplit(":", 1) if body.count(":") == 1 else body.rsplit(".", 1)
-    return address, int(port)
+    address, port = split_address_port(value)
+    return address, None if port is None else int(port)
 
 
 def profiles_from_api(obj):
@@ -212,7 +211,7 @@ def virtual_spec(destination):
         Field("profiles", compare="set", read=profiles_from_api,
               write=lambda value: {"profiles": [{"name": p["name"], "context": p["context"]} for p in value]}),
         enabled_pair(),
-    ], create_defaults={"ipProtocol": "tcp"}, read_params={"expandSubcollections": "true"})
+    ], create_defaults={"ipProtocol": "tcp"}, read_params={"expandSubcollections": "true"}, result_key="policy")
 
 
 def desired(params, client=None):
@@ -243,8 +242,7 @@ def desired(params, client=None):
         tcp_profiles(params["lan_clients"])
     if params["vlans"] is not None:
         wanted["vlans"] = [full_path(v, params["partition"]) for v in params["vlans"]]
-    separator = ":" if ip.version == 4 else "."
-    return wanted, "/%s/%s%s%s" % (params["partition"], wanted["destination"], separator, params["port"])
+    return wanted, "/%s/%s" % (params["partition"], join_address_port(wanted["destination"], params["port"]))
 
 
 def read_encryption(client, params):
@@ -257,13 +255,13 @@ def read_encryption(client, params):
     return profile.get(ENCRYPTION["prop"]) == ENCRYPTION["on"], path, label
 
 
-def ensure(module, client):
+def ensure(module, client, diff):
     params, destination = desired(module.params, client)
     spec = virtual_spec(destination)
     encryption = None
     if params["state"] == "present" and params["encrypt"] is not None:
         encryption = read_encryption(client, params)
-    outcome = runner.ensure(client, spec, params, params["name"], params["partition"], params["state"], module._diff, "policy")
+    outcome = runner.ensure(client, spec, params, diff)
     if encryption is None:
         return outcome
     encrypting, path, label = encryption
@@ -272,7 +270,7 @@ def ensure(module, client):
         if not client.check_mode:
             client.patch(path, {ENCRYPTION["prop"]: ENCRYPTION["on"] if params["encrypt"] else ENCRYPTION["off"]}, what=label)
     outcome["policy"]["encrypt"] = params["encrypt"]
-    if module._diff:
+    if diff:
         if outcome["diff"]["before"]:
             outcome["diff"]["before"]["encrypt"] = encrypting
         outcome["diff"]["after"]["encrypt"] = params["encrypt"]
@@ -280,7 +278,7 @@ def ensure(module, client):
 
 
 def main():
-    run_module(ensure, ARGUMENT_SPEC, connection=BIGIP, required_if=REQUIRED_IF)
+    run_module(ensure, ARGUMENT_SPEC, connection=BIGIP, with_diff=True, required_if=REQUIRED_IF)
 
 
 if __name__ == "__main__":

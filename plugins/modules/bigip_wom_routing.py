@@ -124,7 +124,9 @@ diff:
 
 from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip import wom
 from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.client import BIGIP, resource_path
-from ansible_collections.longdistance.vmotion.plugins.module_utils._errors import ApiError, LongDistanceError, TransportError, ValidationError
+from ansible_collections.longdistance.vmotion.plugins.module_utils._differ import diff_of
+from ansible_collections.longdistance.vmotion.plugins.module_utils._errors import (
+    ApiError, LongDistanceError, TransportError, ValidationError)
 from ansible_collections.longdistance.vmotion.plugins.module_utils._module import run_module
 
 REMOTE = wom.REMOTE_ENDPOINT
@@ -169,7 +171,7 @@ def fix(client, endpoint, routing):
     return updated.get(ROUTING, REMOTE.defaults[ROUTING])
 
 
-def ensure(module, client):
+def ensure(module, client, diff):
     wanted = module.params["routing"]
     collection = client.get(REMOTE.path, what="WOM remote endpoints") or {}
     endpoints = select(collection.get("items", []), module.params["addresses"], client.server)
@@ -196,9 +198,8 @@ def ensure(module, client):
             raise type(exc)("iSession routing was set to %s on %s, but the running configuration was NOT saved (a reboot would "
                             "revert it): %s" % (wanted, ", ".join(result["drift"]), exc.msg), **exc.details) from None
         result["saved"] = True
-    if module._diff:
-        result["diff"] = {"before": {e["address"]: e["routing_before"] for e in report},
-                          "after": {e["address"]: e["routing_after"] for e in report}}
+    if diff:
+        result["diff"] = diff_of({e["address"]: e["routing_before"] for e in report}, {e["address"]: e["routing_after"] for e in report})
     if result["drift"] and module.params["fail_on_drift"]:
         done = ("fixed%s" % (" and saved" if result["saved"] else " (not saved)")) if not client.check_mode else "not changed (check mode)"
         raise DriftError("BIG-IP %s: iSession routing was not %s on remote endpoint(s) %s; %s" % (
@@ -207,7 +208,7 @@ def ensure(module, client):
 
 
 def main():
-    run_module(ensure, ARGUMENT_SPEC, connection=BIGIP)
+    run_module(ensure, ARGUMENT_SPEC, connection=BIGIP, with_diff=True)
 
 
 if __name__ == "__main__":

@@ -45,6 +45,7 @@ from .._module import Connection
 from .._retry import RetryPolicy
 from . import ha
 from ._transport import HAS_REQUESTS, HttpApiTransport, RequestsTransport
+from .names import full_path
 
 WRITE_METHODS = frozenset(("POST", "PUT", "PATCH", "DELETE"))
 RETRY_STATUSES = frozenset((502, 503, 504))
@@ -73,16 +74,9 @@ ARGUMENT_SPEC = dict(
 )
 
 
-def resource_name(name, partition="Common"):
-    """``/Common/name`` for a bare name; a name that already is a full path is kept."""
-    if name.startswith("/"):
-        return name
-    return "/%s/%s" % (partition, name) if partition else name
-
-
 def uri_name(name, partition="Common"):
     """The URI segment of an object: ``~Common~name``; route-domain ``%`` encoded as ``%25``."""
-    return quote(resource_name(name, partition).replace("/", "~"), safe="~:.-_@")
+    return quote(full_path(name, partition).replace("/", "~"), safe="~:.-_@")
 
 
 def resource_path(collection, name, partition="Common"):
@@ -242,7 +236,8 @@ class BigIpClient:
                     return settle(exc)
                 raise
             except (TransportError, ApiError) as exc:
-                if method in WRITE_METHODS and (getattr(exc, "sent", False) is None or (isinstance(exc, ApiError) and exc.status in (502, 504))):
+                unsure = getattr(exc, "sent", False) is None or (isinstance(exc, ApiError) and exc.status in (502, 504))
+                if method in WRITE_METHODS and unsure:
                     maybe_applied.append(exc)
                 raise
 
@@ -305,7 +300,7 @@ class BigIpClient:
         every PATCHed object: applied when the device holds every change, otherwise
         ``OutcomeUnknownError`` listing what was verified."""
         if self._transaction is not None:
-            raise CheckModeWriteError("Nested transactions are not supported by BIG-IP %s" % self.server)
+            raise RuntimeError("BIG-IP %s: a transaction cannot be opened inside another one (a bug in the caller)" % self.server)
         trans = self.request("POST", TRANSACTION_PATH, {}, what="transaction", idempotent=True)
         trans_id = trans["transId"]
         self._transaction = trans_id
@@ -383,7 +378,8 @@ def _api_error(server, method, path, reply, what):
     subject = what or path
     msg = "BIG-IP %s: %s %s failed with HTTP %s: %s" % (server, method, subject, status, message)
     cls = NotFoundError if status == 404 else AuthError if status == 401 else ApiError
-    return cls(msg, status=status, code=payload.get("code"), api_message=message, api_error=payload.get("apiError"), method=method, path=path)
+    return cls(msg, status=status, code=payload.get("code"), api_message=message, api_error=payload.get("apiError"),
+               method=method, path=path)
 
 
 def _is_retryable(exc):

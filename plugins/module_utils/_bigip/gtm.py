@@ -13,9 +13,10 @@ from __future__ import annotations
 from functools import reduce
 from math import gcd
 
-from .._differ import full_path
 from .._errors import ValidationError
+from . import names
 from .client import resource_path
+from .names import full_path
 
 WIDE_IPS = "/mgmt/tm/gtm/wideip/a"
 POOLS = "/mgmt/tm/gtm/pool/a"
@@ -35,7 +36,8 @@ def ratio_value(label, value, option="ratios"):
         number = float(value)
         ratio = int(number)  # OverflowError for inf, ValueError for nan
     except (TypeError, ValueError, OverflowError):
-        raise ValidationError("%s: %s: ratio must be a whole number of 0 or more (at most %d), got %r" % (option, label, RATIO_MAX, value)) from None
+        raise ValidationError("%s: %s: ratio must be a whole number of 0 or more (at most %d), got %r"
+                              % (option, label, RATIO_MAX, value)) from None
     if ratio < 0 or ratio != number or ratio > RATIO_MAX:
         raise ValidationError("%s: %s: ratio must be a whole number of 0 or more (at most %d), got %r" % (option, label, RATIO_MAX, value))
     return ratio
@@ -55,12 +57,7 @@ def cutover_ratios(label, target, others, percent):
 
 def wide_ip_pools(wide_ip):
     """The wide IP's ``pools`` -> ``[(full path, ratio)]`` in order."""
-    entries = []
-    for pool in sorted(wide_ip.get("pools") or [], key=lambda p: p.get("order", 0)):
-        path = pool["name"] if pool["name"].startswith("/") else "/".join(
-            ["", pool.get("partition", "Common")] + ([pool["subPath"]] if pool.get("subPath") else []) + [pool["name"]])
-        entries.append((path, pool.get("ratio", 1)))
-    return entries
+    return [(entry["name"], entry["ratio"]) for entry in names.wide_ip_pools(wide_ip)]
 
 
 def plan_ratios(params, label, current):
@@ -110,9 +107,10 @@ def plan_members(client, params, label):
         before[path] = {name: item.get("ratio", 1) for name, item in current.items()}
         after[path] = dict(before[path])
         for member, value in wanted.items():
-            name = member.rsplit("/", 1)[-1]
+            name = names.base_name(member)
             if name not in current:
-                raise ValidationError("%s: GTM pool %s has no member %s (members: %s)" % (label, path, name, ", ".join(sorted(current)) or "none"))
+                raise ValidationError("%s: GTM pool %s has no member %s (members: %s)"
+                                      % (label, path, name, ", ".join(sorted(current)) or "none"))
             ratio = ratio_value("GTM pool %s member %s" % (path, name), value, "member_ratios")
             after[path][name] = ratio
             if ratio != before[path][name]:
@@ -125,10 +123,10 @@ def plan_states(params, pools, planned):
     """(enabled after, writes) of the pools of the wide IP after the task: enable/disable as asked."""
     enabled_after, writes = {}, []
     for path, ratio in planned:
-        enabled = not pools[path].get("disabled", False)
+        enabled = names.is_enabled(pools[path])
         if (params["enable_pools"] and ratio > 0 and not enabled) or (params["disable_idle_pools"] and ratio == 0 and enabled):
             enabled = not enabled
-            writes.append((resource_path(POOLS, path), {"enabled": True} if enabled else {"disabled": True}, "GTM pool %s" % path))
+            writes.append((resource_path(POOLS, path), names.enabled_body(enabled), "GTM pool %s" % path))
         enabled_after[path] = enabled
     return enabled_after, writes
 

@@ -5,8 +5,13 @@
 
 ``ensure()`` reads the object once, compares it with the module's field table, and then sends
 exactly one POST, PATCH or DELETE — or nothing when it already matches or in check mode — and
-returns the module result: ``changed``, the object's managed options under ``result_key``,
-and ``diff`` (before/after of the managed options only).
+returns the module result: ``changed``, the object's managed options under the declaration's
+``result_key``, and ``diff`` (before/after of the managed options only).
+
+A plain CRUD module is a declaration: a ``RestObject`` (REST collection, field table, result key,
+``prepare`` hook for validation and derived values, optional ``ItemSet``) plus its own options, and
+``main()`` is ``runner.run(DECLARATION, OPTIONS)``. The shared ``name``/``partition``/``state``
+options are ``OBJECT_SPEC``, documented once by the doc fragment ``longdistance.vmotion.bigip_object``.
 """
 
 from __future__ import annotations
@@ -15,7 +20,25 @@ from collections import namedtuple
 
 from .. import _differ
 from .._errors import ApiError, ValidationError
-from .client import resource_name, resource_path
+from .._module import run_module
+from .client import BIGIP, resource_path
+from .names import full_path
+
+OBJECT_SPEC = dict(
+    name=dict(type="str", required=True),
+    partition=dict(type="str", default="Common"),
+    state=dict(type="str", choices=["present", "absent"], default="present"),
+)
+"""The options every named BIG-IP object module shares (doc fragment ``longdistance.vmotion.bigip_object``)."""
+
+
+def run(spec, options, **module_kwargs):
+    """The whole ``main()`` of a module declared by ``spec``: ``OBJECT_SPEC`` plus the module's own
+    ``options`` (which may refine one of the shared ones, e.g. an alias of ``name``)."""
+    argument_spec = dict(OBJECT_SPEC)
+    argument_spec.update(options)
+    run_module(lambda module, client, diff: spec.manage(client, module.params, diff), argument_spec, connection=BIGIP,
+               with_diff=True, **module_kwargs)
 
 
 class RestObject:
@@ -32,10 +55,18 @@ class RestObject:
                      whose managed options live in sub-collections (VLAN interfaces, virtual server
                      profiles); the object is then read again after a write, because write replies do
                      not expand sub-collections
+    result_key       the key of the object's managed options in the module result (``vlan``, ``pool``)
+    prepare          ``prepare(params, client) -> params``: validation (raise ``ValidationError`` before any
+                     request) and derived values (full paths, route domains); gets a copy of the module's
+                     params, returns the params to compare (``None``: the same dict)
+    items            an ``ItemSet`` managed with the object (pool members, server virtual servers)
     """
 
     def __init__(self, collection, what, fields, singleton=False, partitioned=True, create_defaults=None, required_on_create=(),
-                 read_params=None):
+                 read_params=None, result_key="object", prepare=None, items=None):
+        self.result_key = result_key
+        self.prepare = prepare
+        self.items = items
         self.collection = collection
         self.what = what
         self.fields = fields
@@ -59,11 +90,27 @@ class RestObject:
     def label(self, name=None, partition="Common"):
         if self.singleton:
             return self.what
-        return "%s %s" % (self.what, resource_name(name, partition if self.partitioned else None))
+        return "%s %s" % (self.what, full_path(name, partition if self.partitioned else None))
+
+    def manage(self, client, params, diff_mode=False):
+        """The module's task: ``prepare`` the params, then ``ensure`` the object (and its items)."""
+        params = dict(params)
+        if self.prepare is not None:
+            params = self.prepare(params, client) or params
+        if self.items is not None:
+            return ensure_with_items(client, self, params, diff_mode)
+        return ensure(client, self, params, diff_mode)
 
 
-def ensure(client, spec, params, name=None, partition="Common", state="present", diff_mode=False, result_key="object"):
-    """Bring one object to ``state`` with the options in ``params``; return the module result."""
+def ensure(client, spec, params, diff_mode=False, *, name=None, partition=None, state=None):
+    """Bring one object to ``state`` with the options in ``params``; return the module result.
+
+    ``name``, ``partition`` and ``state`` come from ``params`` unless given (``Common``, ``present``
+    when neither says); a singleton has no name."""
+    name = params.get("name") if name is None else name
+    partition = partition or params.get("partition") or "Common"
+    state = state or params.get("state") or "present"
+    result_key = spec.result_key
     label = spec.label(name, partition)
     path = spec.path(name, partition)
     current = spec.read(client, path, label)
@@ -142,24 +189,28 @@ ItemSet = namedtuple("ItemSet", "sub option fields what partitioned")
 """A sub-collection managed together with its parent object.
 
 sub          URI segment under the parent (``members``, ``virtual-servers``)
-option       the module option listing the items, and their key in the result and diff
+option       the module option listing the items, and their key in the result and diff;
+             ``purge_<option>`` (a bool option of the module) deletes the items not listed
 fields       the items' field table
 what         display name of one item, e.g. "member"
 partitioned  False for items addressed by bare name (GTM server virtual servers)
 """
 
 
-def ensure_with_items(client, spec, item_set, params, name, partition="Common", diff_mode=False, result_key="object", purge=False):
-    """``ensure()`` the object; then, when it is present and ``params[item_set.option]`` is given, make its
+def ensure_with_items(client, spec, params, diff_mode=False):
+    """``ensure()`` the object; then, when it is present and ``params[spec.items.option]`` is given, make its
     sub-collection match those items (``sync_items``) and fold the outcome into the result."""
+    item_set, result_key = spec.items, spec.result_key
+    name, partition = params["name"], params["partition"]
     items = params.get(item_set.option)
+    purge = params.get("purge_" + item_set.option, False)
     label = spec.label(name, partition)
     # Bad input fails before any request.
     if purge and items is None:
         raise ValidationError("%s: purge_%s needs %s (use [] to delete them all)" % (label, item_set.option, item_set.option))
     if items is not None:
         unique_names(items, label, item_set.option)
-    result = ensure(client, spec, params, name, partition, params["state"], diff_mode, result_key)
+    result = ensure(client, spec, params, diff_mode)
     if params["state"] == "present" and items is not None:
         outcome = sync_items(client, "%s/%s" % (spec.path(name, partition), item_set.sub), item_set.fields, items,
                              partition=partition if item_set.partitioned else None, purge=purge,
@@ -211,5 +262,5 @@ def apply_in_transaction(client, writes, label):
 def _result(changed, key, view, before, after, diff_mode):
     result = {"changed": changed, key: view}
     if diff_mode:
-        result["diff"] = {"before": before, "after": after}
+        result["diff"] = _differ.diff_of(before, after)
     return result

@@ -159,4 +159,3 @@ the policy's virtual server uses (the built-in ``isession-encrypt`` profile is t
 turned on). Used by bigip_wom_policy."""
 
 ALL_SHAPES = (LOCAL_ENDPOINT, REMOTE_ENDPOINT, ADVERTISED_ROUTE, ENDPOINT_DISCOVERY, SERVER_DISCOVERY)
-UNCONFIRMED = tuple(shape for shape in ALL_SHAPES if not shape.confirmed)

@@ -169,3 +169,17 @@ def test_availability_subset_follows_the_device_statistics(bigip_sim):
 def test_unknown_subset_is_refused(bigip_sim):
     result = run(bigip_sim, "bigip_longdistance_info", {"gather_subset": ["routing"]})
     assert result["failed"] is True and "gather_subset" in result["msg"]
+
+
+def test_query_selects_from_the_parts_read(bigip_sim):
+    wom_lab(bigip_sim)
+    result = run_ok(bigip_sim, "bigip_longdistance_info", {"gather_subset": ["wom"], "query": "wom.remote_endpoints[?routing].address"})
+    assert result["query_result"] == ["10.133.58.236"]
+    assert result["wom"]["remote_endpoints"]  # the parts are still returned
+
+
+def test_bad_query_fails_before_any_request(bigip_sim):
+    log = Log(bigip_sim)
+    result = run(bigip_sim, "bigip_longdistance_info", {"gather_subset": ["wom"], "query": "wom.remote_endpoints[?"})
+    assert result["failed"] and "query: 'wom.remote_endpoints[?' is not a JMESPath expression" in result["msg"]
+    assert [c for c in log.calls() if "/mgmt/tm/" in c[1]] == []

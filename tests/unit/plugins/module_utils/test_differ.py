@@ -4,17 +4,18 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.longdistance.vmotion.plugins.module_utils import _differ as d
+from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip import names
 from ansible_collections.longdistance.vmotion.plugins.module_utils._errors import ValidationError
 
 FIELDS = [
-    d.Field("parent", "defaultsFrom", normalize=d.full_path, create_only=True),
-    d.Field("deduplication", "deduplication", **d.flag()),
+    d.Field("parent", "defaultsFrom", normalize=names.full_path, create_only=True),
+    d.Field("deduplication", "deduplication", **names.flag()),
     d.Field("codecs", "compressionCodecs", compare="set"),
     d.Field("services", "allowService", compare="subset"),
     d.Field("tags", "metadata", compare="dict_subset"),
     d.Field("level", "deflateCompressionLevel"),
     d.Field("secret", "passphrase", secret=True),
-    d.enabled_pair(),
+    names.enabled_pair(),
 ]
 DEVICE = {"defaultsFrom": "/Common/isession", "deduplication": "enabled", "compressionCodecs": ["deflate", "lzo"],
           "allowService": ["tcp:443", "udp:53"], "metadata": {"a": "1", "b": "2"}, "deflateCompressionLevel": 1,
