@@ -21,7 +21,7 @@ description:
   - After a failure nothing new starts and running migrations are followed to their end. A task that outlives O(timeout) is given
     up on (O(on_timeout=settle), it keeps running in vSphere) or followed up to O(follow_timeout) more seconds (O(on_timeout=follow)).
     GTM is always left at the stage the VMs' placement calls for.
-version_added: 1.0.0
+version_added: 0.1.0
 author:
   - longdistance.vmotion contributors (!UNKNOWN)
 options:

@@ -21,7 +21,7 @@ description:
     When the VM is no longer in the source vCenter, it is looked up in the destination vCenter.
   - With O(wait=false), the first phase is started and its task returned. Poll it with M(longdistance.vmotion.vm_migration_info)
     and run this module again afterwards to start any remaining phase.
-version_added: 1.0.0
+version_added: 0.1.0
 author:
   - longdistance.vmotion contributors (!UNKNOWN)
 options:

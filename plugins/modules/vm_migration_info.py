@@ -13,7 +13,7 @@ description:
     reports its state, progress, error (fault type and vSphere's message) and its queue, start and completion times.
   - Optionally reports the current placement of a VM.
   - Only reads. Use it with C(until) to follow a migration's progress.
-version_added: 1.0.0
+version_added: 0.1.0
 author:
   - longdistance.vmotion contributors (!UNKNOWN)
 options:

@@ -16,7 +16,7 @@ description:
     and the C(vmotion) TCP/IP stack's gateway for a vmknic on that stack. The default stack's (management) gateway is never changed.
   - Optionally sets the host advanced option C(Migrate.BindToVmknics), typed as the host declares it (a C(LongOption) is sent as a long).
   - Every host is read and checked before the first change is sent.
-version_added: 1.0.0
+version_added: 0.1.0
 author:
   - longdistance.vmotion contributors (!UNKNOWN)
 options:

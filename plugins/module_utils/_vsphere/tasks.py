@@ -1,8 +1,9 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, longdistance.vmotion contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The one vSphere task waiter: backoff polling, an overall timeout, a progress callback, and
-``VSphereError`` carrying the task's fault type and ``fault.msg`` when it fails.
+"""The one vSphere task waiter (backoff polling, an overall timeout, the state/progress history, and
+``VSphereError`` carrying the task's fault type and ``fault.msg`` when it fails), and ``TaskWatch``,
+which waits for task state changes instead of polling (a migration wave's many tasks).
 
 ``task.info.error`` is the fault itself (pyvmomi unwraps LocalizedMethodFault): read ``.msg``,
 never ``.localizedMessage``. ``task.info.progress`` is None while queued or just started.
@@ -81,14 +82,12 @@ class TaskWaiter:
 
     timeout        seconds before ``TaskTimeoutError`` (the task itself keeps running in vSphere)
     poll_interval  longest pause between two polls; polling starts faster and backs off to it
-    progress       optional callback(facts) called whenever state or progress changes
     read           callable(func) that performs a read (the session's re-login guard)
     """
 
-    def __init__(self, timeout=3600, poll_interval=5.0, progress=None, read=None, clock=time.monotonic, sleep=time.sleep):
+    def __init__(self, timeout=3600, poll_interval=5.0, read=None, clock=time.monotonic, sleep=time.sleep):
         self.timeout = timeout
         self.poll_interval = poll_interval
-        self.progress = progress
         self.read = read or (lambda func, **kwargs: func())
         self.clock = clock
         self.sleep = sleep
@@ -113,8 +112,6 @@ class TaskWaiter:
             if seen != last:
                 last = seen
                 history.append(dict(elapsed=round(self.clock() - start, 3), state=facts["state"], progress=facts["progress"]))
-                if self.progress is not None:
-                    self.progress(facts)
             if facts["state"] in TERMINAL_STATES:
                 facts["history"] = history
                 if facts["state"] == "error":
