@@ -115,7 +115,15 @@ class Comparison:
         return bool(self.changed_options)
 
     def diff(self):
-        return {"before": self.before, "after": self.after}
+        return diff_of(self.before, self.after)
+
+
+def diff_of(before, after):
+    """The ``diff`` result of a module: ``{"before": before, "after": after}`` (copies of the two dicts).
+
+    For modules whose before/after are not a field table's (a report, a list per object): one
+    shape of ``diff`` everywhere, and later changes to the result do not leak into it."""
+    return {"before": dict(before or {}), "after": dict(after or {})}
 
 
 def desired_values(fields, params):
