@@ -284,6 +284,7 @@ placement:
       type: str
 """
 
+from ansible_collections.longdistance.vmotion.plugins.module_utils._differ import diff_of
 from ansible_collections.longdistance.vmotion.plugins.module_utils._module import run_module
 from ansible_collections.longdistance.vmotion.plugins.module_utils._vsphere import relocate
 from ansible_collections.longdistance.vmotion.plugins.module_utils._vsphere.session import VSPHERE
@@ -325,7 +326,7 @@ def migrate(module, source):
                   pending_phases=pending, placement_before=before, placement=after,
                   tasks=[dict(name=rec["name"], task=rec["task"], vcenter=vm_session.params["hostname"]) for rec in records if rec.get("task")])
     if module._diff:
-        result["diff"] = dict(before=before, after=after)
+        result["diff"] = diff_of(before, after)
     return result
 
 

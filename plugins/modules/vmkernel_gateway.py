@@ -127,6 +127,7 @@ diff:
   type: dict
 """
 
+from ansible_collections.longdistance.vmotion.plugins.module_utils._differ import diff_of
 from ansible_collections.longdistance.vmotion.plugins.module_utils._module import run_module
 from ansible_collections.longdistance.vmotion.plugins.module_utils._vsphere import netconfig
 from ansible_collections.longdistance.vmotion.plugins.module_utils._vsphere.session import VSPHERE
@@ -159,7 +160,7 @@ def ensure(module, session):
     result = {plan["facts"]["name"]: plan["result"] for plan in plans}
     output = dict(changed=any(item["changed"] for item in result.values()), hosts=result)
     if module._diff:
-        output["diff"] = dict(before=_diff_side(result, "before"), after=_diff_side(result, "after"))
+        output["diff"] = diff_of(_diff_side(result, "before"), _diff_side(result, "after"))
     return output
 
 
