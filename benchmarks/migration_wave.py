@@ -51,7 +51,7 @@ from pyVmomi import vim  # noqa: E402
 
 from ansible_collections.longdistance.vmotion.plugins.module_utils._migration import scheduler  # noqa: E402
 from ansible_collections.longdistance.vmotion.plugins.module_utils._migration.wave import Wave  # noqa: E402
-from ansible_collections.longdistance.vmotion.plugins.module_utils._vsphere import relocate  # noqa: E402
+from ansible_collections.longdistance.vmotion.plugins.module_utils._vsphere import crossvc  # noqa: E402
 from ansible_collections.longdistance.vmotion.plugins.module_utils._vsphere import session as session_mod  # noqa: E402
 from ansible_collections.longdistance.vmotion.plugins.module_utils._vsphere.tasks import TaskWatch  # noqa: E402
 from benchmarks._bench import machine, table, write_json  # noqa: E402
@@ -82,7 +82,7 @@ def targets(secondary, primary):
     return dict(esxi_hostname=None, cluster_name="Secondary-Cluster", datacenter="Secondary", datastore="secondary-ds1",
                 resource_pool=None, folder=None, network_mapping=[], strategy="storage_first", allow_powered_off=False,
                 priority="default", destination_vcenter=dict(secondary.conn_args),
-                **{f"destination_{key}": None for key in relocate.DEST_KEYS},
+                **{f"destination_{key}": None for key in crossvc.DEST_KEYS},
                 validate_certs=True, ca_path=primary.ca_path, proxy_host=None, proxy_port=None)
 
 
@@ -163,7 +163,7 @@ def one_wave(primary, secondary, count, concurrency, poll, events):
     state = scheduler.new_state(names, concurrency=concurrency, threshold=50, timeout=3600)
     with Counted() as counted:
         with session_mod.Session(primary.conn_args) as source:
-            with relocate.destination_session(source, targets(secondary, primary)) as dest:
+            with crossvc.destination_session(source, targets(secondary, primary)) as dest:
                 wave = Wave(source, dest, targets(secondary, primary), state, poll_interval=poll, events=events)
                 started = time.perf_counter()
                 wave.plan(names)

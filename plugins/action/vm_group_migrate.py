@@ -21,7 +21,7 @@ from ansible.utils.display import Display
 from ansible_collections.longdistance.vmotion.plugins.module_utils._errors import LongDistanceError, VSphereError
 from ansible_collections.longdistance.vmotion.plugins.module_utils._migration import scheduler
 from ansible_collections.longdistance.vmotion.plugins.module_utils._migration.wave import GtmSwitchError, Wave, gtm_module_args
-from ansible_collections.longdistance.vmotion.plugins.module_utils._vsphere import relocate
+from ansible_collections.longdistance.vmotion.plugins.module_utils._vsphere import crossvc
 from ansible_collections.longdistance.vmotion.plugins.module_utils._vsphere.session import ARGUMENT_SPEC as VSPHERE_SPEC, Session
 from ansible_collections.longdistance.vmotion.plugins.modules.vm_group_migrate import ARGUMENT_SPEC
 from ansible_collections.longdistance.vmotion.plugins.modules.vm_longdistance_migrate import ARGUMENT_SPEC as MIGRATE_SPEC
@@ -72,7 +72,7 @@ def deadline(text):
 
 
 # vm_longdistance_migrate's flat destination options, with their VMWARE_DEST_* environment fallbacks.
-DESTINATION_SPEC = {f"destination_{key}": MIGRATE_SPEC[f"destination_{key}"] for key in relocate.DEST_KEYS}
+DESTINATION_SPEC = {f"destination_{key}": MIGRATE_SPEC[f"destination_{key}"] for key in crossvc.DEST_KEYS}
 
 
 class ActionModule(ActionBase):
@@ -131,7 +131,7 @@ class ActionModule(ActionBase):
         try:
             with Session(source_params.validated_parameters, check_mode=check_mode) as source:
                 sessions += 1
-                with relocate.destination_session(source, targets) as dest:
+                with crossvc.destination_session(source, targets) as dest:
                     sessions += 0 if dest is source else 1
                     wave = Wave(source, dest, targets, state, gtm_devices=list(args["gtm_devices"]), gtm_apply=self._gtm(task_vars, args),
                                 progress=display.display, poll_interval=args["poll_interval"], gtm_attempts=args["gtm_attempts"],

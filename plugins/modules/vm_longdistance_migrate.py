@@ -286,7 +286,7 @@ placement:
 
 from ansible_collections.longdistance.vmotion.plugins.module_utils._differ import diff_of
 from ansible_collections.longdistance.vmotion.plugins.module_utils._module import run_module
-from ansible_collections.longdistance.vmotion.plugins.module_utils._vsphere import relocate
+from ansible_collections.longdistance.vmotion.plugins.module_utils._vsphere import crossvc, placement, relocate
 from ansible_collections.longdistance.vmotion.plugins.module_utils._vsphere.session import VSPHERE
 from ansible.module_utils.basic import env_fallback
 
@@ -312,16 +312,16 @@ ARGUMENT_SPEC = dict(
 
 def migrate(module, source):
     p = module.params
-    with relocate.destination_session(source, p) as dest:
-        vm_session, vm = relocate.locate_vm(source, dest, p)
-        before = relocate.placement(vm_session, vm)
-        plan = relocate.plan(source, dest, vm_session, vm, p)
+    with crossvc.destination_session(source, p) as dest:
+        vm_session, vm = placement.locate_vm(source, dest, p)
+        plan, seen = relocate.plan(dest, vm_session, vm, p)
+        before = seen["placement"]
         if module.check_mode or not plan["phases"]:
             records, pending = relocate.planned_phases(plan["phases"]), []
-            after = relocate.predicted_placement(dest, plan, before)
+            after = placement.predicted_placement(dest, plan, before)
         else:
             records, pending = relocate.run(vm_session, vm, plan["phases"], p["wait"], p["timeout"], p["poll_interval"], f"{p['priority']}Priority")
-            after = relocate.final_placement(vm_session, dest, vm, plan, finished=p["wait"] and not pending)
+            after = placement.final_placement(vm_session, dest, vm, plan, finished=p["wait"] and not pending)
     result = dict(changed=bool(plan["phases"]), strategy=plan["strategy"], fallback_reason=plan["fallback_reason"], phases=records,
                   pending_phases=pending, placement_before=before, placement=after,
                   tasks=[dict(name=rec["name"], task=rec["task"], vcenter=vm_session.params["hostname"]) for rec in records if rec.get("task")])

@@ -21,7 +21,7 @@ from __future__ import annotations
 import time
 
 from .._errors import LongDistanceError, VSphereError
-from .._vsphere import relocate
+from .._vsphere import placement, relocate
 from .._vsphere.tasks import TaskWatch, task_facts, fault_text, fault_name
 from . import scheduler
 
@@ -109,9 +109,9 @@ class Wave:
             params = dict(self.targets, name=None if self.vm_ids.get(name) else name, moid=self.vm_ids.get(name), uuid=None,
                           use_instance_uuid=False)
             try:
-                vm_session, vm = relocate.locate_vm(self.source, self.dest, params)
-                before = relocate.placement(vm_session, vm)
-                planned = relocate.plan(self.source, self.dest, vm_session, vm, params)
+                vm_session, vm = placement.locate_vm(self.source, self.dest, params)
+                planned, seen = relocate.plan(self.dest, vm_session, vm, params)
+                before = seen["placement"]
             except (LongDistanceError, VSphereError) as exc:
                 self._event("plan_failed", vm=name, fault=getattr(exc, "fault", None), msg=exc.msg)
                 continue
@@ -300,7 +300,7 @@ class Wave:
     def _final_placement(self, name):
         vm = self.vms[name]
         try:
-            self.state["vms"][name]["placement"] = relocate.final_placement(vm["session"], self.dest, vm["obj"], vm["plan"], finished=True)
+            self.state["vms"][name]["placement"] = placement.final_placement(vm["session"], self.dest, vm["obj"], vm["plan"], finished=True)
         except (LongDistanceError, VSphereError) as exc:
             self.state["vms"][name]["placement"] = dict(self.state["vms"][name].get("placement") or {}, note=f"not read back: {exc.msg}")
 
