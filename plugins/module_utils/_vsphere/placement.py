@@ -20,6 +20,19 @@ try:
 except ImportError:  # pragma: no cover - the session reports the missing library
     vim = None
 
+DESTINATION_SPEC = dict(hostname=dict(type="str"), username=dict(type="str"), password=dict(type="str", no_log=True), port=dict(type="int"),
+                        validate_certs=dict(type="bool"), ca_path=dict(type="path"))
+TARGET_SPEC = dict(
+    esxi_hostname=dict(type="str"), cluster_name=dict(type="str"), datacenter=dict(type="str"), datastore=dict(type="str"),
+    resource_pool=dict(type="str"), folder=dict(type="str"),
+    network_mapping=dict(type="list", elements="dict", options=dict(source=dict(type="str", required=True), target=dict(type="str", required=True))),
+    destination_vcenter=dict(type="dict", options=DESTINATION_SPEC),
+    strategy=dict(type="str", choices=["storage_first", "combined"], default="storage_first"),
+    allow_powered_off=dict(type="bool", default=False),
+    priority=dict(type="str", choices=["default", "high", "low"], default="default"),
+)
+"""Where a VM goes: the options vm_longdistance_migrate and vm_group_migrate share (doc fragment ``migration_target``)."""
+
 VM_PATHS = ("name", "runtime.powerState", "runtime.host", "datastore", "resourcePool", "parent", "network",
             "config.hardware.device", "config.instanceUuid")
 HOST_PATHS = ("name", "parent", "datastore", "network", "vm", "runtime.connectionState", "runtime.inMaintenanceMode")
