@@ -231,12 +231,15 @@ def test_same_site_answer_stops_the_workflow_at_the_first_task(workflow):
     assert message.startswith("Invalid migration request:") and 'From site and To site are both "secondary"' in message
 
 
-def test_unknown_vm_fails_before_anything_changes(launch):
-    job = launch("longdistance.vmotion migrate", survey={"vms": "web-99", "from_site": "primary", "to_site": "secondary"})
+def test_unknown_vm_fails_in_the_first_task_before_anything_changes(launch):
+    job = launch("longdistance.vmotion migrate", survey={"vms": "web-01\nweb-99", "from_site": "primary", "to_site": "secondary"})
 
     assert (job.status, job.rc) == ("failed", 2)
     assert job.runner.stats["changed"] == {}
-    failure = [event for event in job.events if event["event"] == "runner_on_failed"][-1]["event_data"]["res"]["msg"]
-    text = " ".join(failure) if isinstance(failure, list) else failure
-    assert "nothing was moved" in text and "VM web-99: VM 'web-99' found neither on vCenter" in text
+    first = job.first_task()
+    assert first["event"] == "runner_on_failed" and first["event_data"]["task"] == "Check the migration request"
+    text = first["event_data"]["res"]["msg"]
+    assert text.startswith("Invalid migration request: VM web-99 found neither on vCenter"), text
+    assert "(primary)" in text and "(secondary)" in text and 'survey "VMs to migrate"' in text and "nothing was checked or moved" in text
+    assert "web-01" not in text, "a VM that exists is not named"
     assert "migrate_summary" not in job.artifacts
