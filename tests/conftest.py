@@ -77,11 +77,16 @@ def run_module(name: str, args: dict, check_mode: bool = False, diff: bool = Fal
         kwargs["msg"] = msg
         raise ModuleExit(json.loads(json.dumps(kwargs, default=str)))
 
+    from ansible.module_utils import _internal
     from ansible.module_utils.common import warnings
 
     warnings._global_warnings.clear()  # one module run's warnings only
     orig_exit, orig_fail = basic.AnsibleModule.exit_json, basic.AnsibleModule.fail_json
     basic.AnsibleModule.exit_json, basic.AnsibleModule.fail_json = _exit, _fail
+    # A module runs in a process of its own, where module_utils are not on the controller. Once a test has imported
+    # controller code (an action plugin), ansible-core marks this process as the controller and module warnings would go
+    # to the display instead of the module's result; run the module as a module.
+    was_controller, _internal.is_controller = _internal.is_controller, False
     try:
         with patch_module_args(full_args):
             module.main()
@@ -89,6 +94,7 @@ def run_module(name: str, args: dict, check_mode: bool = False, diff: bool = Fal
         return done.result
     finally:
         basic.AnsibleModule.exit_json, basic.AnsibleModule.fail_json = orig_exit, orig_fail
+        _internal.is_controller = was_controller
     raise AssertionError(f"module {name} returned without exit_json/fail_json")
 
 

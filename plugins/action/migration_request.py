@@ -16,12 +16,12 @@ from ansible.plugins.action import ActionBase
 
 from ansible_collections.longdistance.vmotion.plugins.module_utils._errors import LongDistanceError, VSphereError
 from ansible_collections.longdistance.vmotion.plugins.module_utils._migration import request
-from ansible_collections.longdistance.vmotion.plugins.module_utils._vsphere import lookup, relocate
+from ansible_collections.longdistance.vmotion.plugins.module_utils._vsphere import crossvc, lookup
 from ansible_collections.longdistance.vmotion.plugins.module_utils._vsphere.session import ARGUMENT_SPEC as VSPHERE_SPEC, Session
 from ansible_collections.longdistance.vmotion.plugins.modules.migration_request import ARGUMENT_SPEC
 from ansible_collections.longdistance.vmotion.plugins.modules.vm_longdistance_migrate import ARGUMENT_SPEC as MIGRATE_SPEC
 
-DESTINATION_SPEC = {f"destination_{key}": MIGRATE_SPEC[f"destination_{key}"] for key in relocate.DEST_KEYS}
+DESTINATION_SPEC = {f"destination_{key}": MIGRATE_SPEC[f"destination_{key}"] for key in crossvc.DEST_KEYS}
 
 
 def vm_sites(session, site):
@@ -62,7 +62,7 @@ class ActionModule(ActionBase):
                        **ArgumentSpecValidator(DESTINATION_SPEC).validate({}).validated_parameters)
         try:
             with Session(source.validated_parameters, check_mode=True) as src:
-                with relocate.destination_session(src, targets) as dest:
+                with crossvc.destination_session(src, targets) as dest:
                     # Destination first: a name present in both vCenters counts as being at the source.
                     located = vm_sites(dest, args["to_site"]) if dest is not src else {}
                     located.update(vm_sites(src, args["from_site"]))

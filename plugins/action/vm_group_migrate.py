@@ -21,7 +21,7 @@ from ansible.utils.display import Display
 from ansible_collections.longdistance.vmotion.plugins.module_utils._errors import LongDistanceError, VSphereError
 from ansible_collections.longdistance.vmotion.plugins.module_utils._migration import scheduler
 from ansible_collections.longdistance.vmotion.plugins.module_utils._migration.wave import GtmSwitchError, Wave, gtm_module_args
-from ansible_collections.longdistance.vmotion.plugins.module_utils._vsphere import relocate
+from ansible_collections.longdistance.vmotion.plugins.module_utils._vsphere import crossvc
 from ansible_collections.longdistance.vmotion.plugins.module_utils._vsphere.session import ARGUMENT_SPEC as VSPHERE_SPEC, Session
 from ansible_collections.longdistance.vmotion.plugins.modules.vm_group_migrate import ARGUMENT_SPEC
 from ansible_collections.longdistance.vmotion.plugins.modules.vm_longdistance_migrate import ARGUMENT_SPEC as MIGRATE_SPEC
@@ -71,17 +71,56 @@ def deadline(text):
     return when.timestamp()
 
 
+# A device's standard connection variables -> bigip_gtm_ratio options (when it has no explicit connection variable).
+STANDARD_CONNECTION = (("server", "ansible_host"), ("server_port", "ansible_httpapi_port"), ("user", "ansible_user"),
+                       ("password", "ansible_password"), ("validate_certs", "ansible_httpapi_validate_certs"),
+                       ("ca_path", "ansible_httpapi_ca_path"))
+
+
+def _defined(hostvars, name):
+    """The templated host variable, or None when it is not set or its template is undefined."""
+    if name not in hostvars:
+        return None
+    try:
+        return hostvars[name]
+    except Exception:  # pylint: disable=broad-except  # AnsibleUndefinedVariable and friends: as Jinja's "is defined"
+        return None
+
+
+def gtm_connections(devices, hostvars, connection_var):
+    """``{device: bigip_gtm_ratio connection options}`` for ``devices`` (inventory host names, or a dict of explicit options)."""
+    if isinstance(devices, str) or not isinstance(devices, (list, dict)):
+        raise AnsibleActionFail(f"gtm_devices must be a list of inventory hosts or a dict of connection options per device, got {devices!r}")
+    given = devices if isinstance(devices, dict) else {device: None for device in devices}
+    connections = {}
+    for device, options in given.items():
+        if options:
+            if not isinstance(options, dict):
+                raise AnsibleActionFail(f"gtm_devices: {device}: {options!r} is not a dict of connection options")
+            connections[device] = dict(options)
+            continue
+        if device not in hostvars:
+            raise AnsibleActionFail(f"gtm_devices: {device} is not an inventory host (and no connection options were given)")
+        host = hostvars[device]
+        explicit = _defined(host, connection_var)
+        if explicit:
+            connections[device] = dict(explicit)
+            continue
+        connections[device] = {option: value for option, var in STANDARD_CONNECTION if (value := _defined(host, var)) is not None}
+    return connections
+
+
 # vm_longdistance_migrate's flat destination options, with their VMWARE_DEST_* environment fallbacks.
-DESTINATION_SPEC = {f"destination_{key}": MIGRATE_SPEC[f"destination_{key}"] for key in relocate.DEST_KEYS}
+DESTINATION_SPEC = {f"destination_{key}": MIGRATE_SPEC[f"destination_{key}"] for key in crossvc.DEST_KEYS}
 
 
 class ActionModule(ActionBase):
     TRANSFERS_FILES = False
     _requires_connection = False
 
-    def _gtm(self, task_vars, args):
+    def _gtm(self, task_vars, args, connections):
         def apply(device, stage, restore=None):
-            connection = dict(args["gtm_devices"][device])
+            connection = dict(connections[device])
             if connection.get("server"):
                 # The device's address without its account: the job's connection account (-u / --ask-pass, which is
                 # what AWX's Machine credential gives every host of a job).
@@ -108,9 +147,9 @@ class ActionModule(ActionBase):
                                ("follow_timeout", 0, None)):
             if args[key] < low or (high is not None and args[key] > high):
                 raise AnsibleActionFail(f"{key} must be {low}{'-' + str(high) if high else ' or more'}, got {args[key]}")
-        missing = [device for device in args["gtm_devices"] if not isinstance(args["gtm_devices"][device], dict)]
-        if missing or (args["gtm_devices"] and not (args["wide_ip"] and args["target_pool"])):
-            raise AnsibleActionFail("gtm_devices needs a dict of connection options per device, plus wide_ip and target_pool")
+        connections = gtm_connections(args["gtm_devices"], (task_vars or {}).get("hostvars") or {}, args["gtm_connection_var"])
+        if connections and not (args["wide_ip"] and args["target_pool"]):
+            raise AnsibleActionFail("gtm_devices needs wide_ip and target_pool")
 
         state = args["state"] or scheduler.new_state(names, args["concurrency"], args["threshold"], args["timeout"], args["on_timeout"],
                                                      args["follow_timeout"])
@@ -131,9 +170,10 @@ class ActionModule(ActionBase):
         try:
             with Session(source_params.validated_parameters, check_mode=check_mode) as source:
                 sessions += 1
-                with relocate.destination_session(source, targets) as dest:
+                with crossvc.destination_session(source, targets) as dest:
                     sessions += 0 if dest is source else 1
-                    wave = Wave(source, dest, targets, state, gtm_devices=list(args["gtm_devices"]), gtm_apply=self._gtm(task_vars, args),
+                    wave = Wave(source, dest, targets, state, gtm_devices=list(connections),
+                                gtm_apply=self._gtm(task_vars, args, connections),
                                 progress=display.display, poll_interval=args["poll_interval"], gtm_attempts=args["gtm_attempts"],
                                 gtm_retry_delay=args["gtm_retry_delay"], check_mode=check_mode, vm_ids=moids)
                     # Every VM is read (once): those of later waves already at the target count for GTM now.

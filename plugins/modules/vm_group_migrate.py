@@ -12,7 +12,8 @@ description:
   - Runs on the Ansible controller as an action plugin (this file only documents it). The M(longdistance.vmotion.migrate) role calls it
     once per wave; it can also be used directly.
   - Reads and plans every VM once (as M(longdistance.vmotion.vm_longdistance_migrate) does, with the same pre-checks), then runs up to
-    O(concurrency) migrations at a time, starting the next phase or VM the moment a task ends. Progress is printed one line per poll.
+    O(concurrency) migrations at a time, starting the next phase or VM the moment a task ends (it waits for the tasks' state changes,
+    not for the next poll). Progress is printed one line per poll.
   - One session per vCenter for the whole wave; every poll reads all running tasks in one call.
   - GTM follows the VMs through M(longdistance.vmotion.bigip_gtm_ratio) on every device of O(gtm_devices) the moment the moved count
     reaches O(threshold) percent (cut-over) and when every VM moved (all traffic). A device that refuses is retried O(gtm_attempts)
@@ -21,7 +22,7 @@ description:
   - After a failure nothing new starts and running migrations are followed to their end. A task that outlives O(timeout) is given
     up on (O(on_timeout=settle), it keeps running in vSphere) or followed up to O(follow_timeout) more seconds (O(on_timeout=follow)).
     GTM is always left at the stage the VMs' placement calls for.
-version_added: 1.0.0
+version_added: 0.1.0
 author:
   - longdistance.vmotion contributors (!UNKNOWN)
 options:
@@ -36,46 +37,6 @@ options:
         C(proxy_host), C(proxy_port)), with the same E(VMWARE_HOST), E(VMWARE_USER), ... environment fallbacks as the vSphere modules.
     type: dict
     default: {}
-  destination_vcenter:
-    description: Connection options of the destination vCenter for a cross-vCenter move (as in M(longdistance.vmotion.vm_longdistance_migrate)).
-    type: dict
-  esxi_hostname:
-    description: Target host.
-    type: str
-  cluster_name:
-    description: Target cluster.
-    type: str
-  datacenter:
-    description: Target datacenter.
-    type: str
-  datastore:
-    description: Target datastore.
-    type: str
-  resource_pool:
-    description: Target resource pool.
-    type: str
-  folder:
-    description: Target VM folder.
-    type: str
-  network_mapping:
-    description: Port group mapping, as in M(longdistance.vmotion.vm_longdistance_migrate).
-    type: list
-    elements: dict
-    default: []
-  strategy:
-    description: V(storage_first) (disks, then memory, when the source host sees the target datastore) or V(combined).
-    type: str
-    choices: [storage_first, combined]
-    default: storage_first
-  allow_powered_off:
-    description: Also move VMs that are not powered on.
-    type: bool
-    default: false
-  priority:
-    description: vMotion priority.
-    type: str
-    choices: [default, high, low]
-    default: default
   concurrency:
     description: Most migrations running at once.
     type: int
@@ -109,7 +70,7 @@ options:
     type: list
     elements: str
   poll_interval:
-    description: Seconds between two polls.
+    description: Seconds between two polls (progress lines). A task's end is seen when it happens, not at the next poll.
     type: float
     default: 5.0
   wide_ip:
@@ -119,9 +80,19 @@ options:
     description: The GTM pool of the target data center.
     type: str
   gtm_devices:
-    description: GTM device name to its M(longdistance.vmotion.bigip_gtm_ratio) connection options. Empty = GTM is not touched.
-    type: dict
-    default: {}
+    description:
+      - The GTM devices to switch, by inventory host name (a list), the way the role names them. Each device's connection options
+        are its O(gtm_connection_var) host variable when set, else its standard connection variables (C(ansible_host),
+        C(ansible_httpapi_port), C(ansible_user), C(ansible_password), C(ansible_httpapi_validate_certs), C(ansible_httpapi_ca_path));
+        an account left out is the job's connection account (C(-u)/C(--ask-pass), AWX's Machine credential), then E(F5_USER)/E(F5_PASSWORD).
+      - Or a dict of device name to its M(longdistance.vmotion.bigip_gtm_ratio) connection options (an empty value resolves as above).
+      - Empty = GTM is not touched.
+    type: raw
+    default: []
+  gtm_connection_var:
+    description: The host variable holding a device's explicit BIG-IP connection options.
+    type: str
+    default: longdistance_bigip_connection
   gtm_attempts:
     description: Attempts per GTM device and switch.
     type: int
@@ -133,6 +104,8 @@ options:
   state:
     description: The RV(state) a previous wave returned (the next wave continues it).
     type: dict
+extends_documentation_fragment:
+  - longdistance.vmotion.migration_target
 attributes:
   check_mode:
     description: Can run in check_mode and return changed status prediction without modifying target.
@@ -157,7 +130,7 @@ EXAMPLES = r"""
     concurrency: 2
     wide_ip: vmhttp.siterequest.com
     target_pool: Remote_pool
-    gtm_devices: "{{ gtm_connections }}"
+    gtm_devices: [bigip-primary, bigip-secondary]
   register: wave
 """
 
@@ -196,18 +169,13 @@ failure:
 """
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.longdistance.vmotion.plugins.module_utils._vsphere.placement import TARGET_SPEC
 
 # Also validated by the action plugin, which does the work.
 ARGUMENT_SPEC = dict(
     vms=dict(type="list", elements="raw", required=True),
     vcenter=dict(type="dict", default={}),
-    destination_vcenter=dict(type="dict"),
-    esxi_hostname=dict(type="str"), cluster_name=dict(type="str"), datacenter=dict(type="str"), datastore=dict(type="str"),
-    resource_pool=dict(type="str"), folder=dict(type="str"),
-    network_mapping=dict(type="list", elements="dict", default=[]),
-    strategy=dict(type="str", choices=["storage_first", "combined"], default="storage_first"),
-    allow_powered_off=dict(type="bool", default=False),
-    priority=dict(type="str", choices=["default", "high", "low"], default="default"),
+    **TARGET_SPEC,
     concurrency=dict(type="int", default=2),
     threshold=dict(type="int", default=50),
     timeout=dict(type="int", default=3600),
@@ -219,7 +187,8 @@ ARGUMENT_SPEC = dict(
     wide_ip=dict(type="str"),
     target_pool=dict(type="str"),
     cutover_percent=dict(type="int", default=100),
-    gtm_devices=dict(type="dict", default={}, no_log=False),
+    gtm_devices=dict(type="raw", default=[]),
+    gtm_connection_var=dict(type="str", default="longdistance_bigip_connection"),
     gtm_attempts=dict(type="int", default=3),
     gtm_retry_delay=dict(type="float", default=2.0),
     state=dict(type="dict"),

@@ -11,6 +11,7 @@ short_description: Live-migrate a VM to another host, datastore, datacenter or v
 description:
   - Moves a VM to a target host (or a host picked from a cluster), datastore, resource pool and folder, within the connected vCenter
     or to another vCenter (cross-vCenter vMotion with a C(ServiceLocator) carrying the destination's TLS thumbprint).
+  - One of O(esxi_hostname) and O(cluster_name) is required.
   - Every pre-check runs before the first task starts. The VM must be powered on (unless O(allow_powered_off)), every target object must
     exist, every NIC's port group must exist on the target host (same label, or as O(network_mapping) says), and the target
     datastore must be reachable from the target host.
@@ -21,7 +22,7 @@ description:
     When the VM is no longer in the source vCenter, it is looked up in the destination vCenter.
   - With O(wait=false), the first phase is started and its task returned. Poll it with M(longdistance.vmotion.vm_migration_info)
     and run this module again afterwards to start any remaining phase.
-version_added: 1.0.0
+version_added: 0.1.0
 author:
   - longdistance.vmotion contributors (!UNKNOWN)
 options:
@@ -38,63 +39,6 @@ options:
   moid:
     description: Managed object ID of the VM in the source vCenter (for example V(vm-42)).
     type: str
-  esxi_hostname:
-    description: Target ESXi host. One of O(esxi_hostname) and O(cluster_name) is required.
-    type: str
-  cluster_name:
-    description:
-      - Target cluster. The host is the connected host outside maintenance mode that sees the datastore and runs the fewest VMs.
-      - If the VM's current host already qualifies, that host is kept.
-    type: str
-  datacenter:
-    description: Target datacenter, used to scope the name lookups in the destination vCenter.
-    type: str
-  datastore:
-    description: Target datastore. Required for a cross-vCenter move. When omitted, the VM's disks stay where they are.
-    type: str
-  resource_pool:
-    description: Target resource pool. Defaults to the VM's pool when the compute resource stays the same, otherwise the target host's root pool.
-    type: str
-  folder:
-    description: Target VM folder name. Defaults to the VM's folder within the same datacenter, otherwise the target datacenter's root VM folder.
-    type: str
-  network_mapping:
-    description: Port group to use at the target for each source port group. Unlisted port groups map to the port group with the same name.
-    type: list
-    elements: dict
-    suboptions:
-      source:
-        description: Port group name the VM uses now.
-        type: str
-        required: true
-      target:
-        description: Port group name to use at the target.
-        type: str
-        required: true
-  destination_vcenter:
-    description:
-      - The destination vCenter for a cross-vCenter migration. Keys set here override the flat C(destination_*) options.
-      - Without any destination hostname, the VM moves within the connected vCenter.
-    type: dict
-    suboptions:
-      hostname:
-        description: Name or address of the destination vCenter.
-        type: str
-      username:
-        description: User on the destination vCenter.
-        type: str
-      password:
-        description: Password of that user.
-        type: str
-      port:
-        description: HTTPS port of the destination vCenter (also used in the service locator URL).
-        type: int
-      validate_certs:
-        description: Verify the destination's TLS certificate. Defaults to O(validate_certs).
-        type: bool
-      ca_path:
-        description: CA bundle for the destination's certificate. Defaults to O(ca_path).
-        type: path
   destination_hostname:
     description: Flat form of O(destination_vcenter.hostname); env E(VMWARE_DEST_HOST).
     type: str
@@ -113,20 +57,6 @@ options:
   destination_ca_path:
     description: Flat form of O(destination_vcenter.ca_path).
     type: path
-  strategy:
-    description: V(storage_first) runs a Storage vMotion followed by a compute vMotion. V(combined) runs a single relocation.
-    type: str
-    choices: [storage_first, combined]
-    default: storage_first
-  allow_powered_off:
-    description: Also move a VM that is not powered on (a cold migration).
-    type: bool
-    default: false
-  priority:
-    description: vMotion priority.
-    type: str
-    choices: [default, high, low]
-    default: default
   wait:
     description: Wait for the phases to finish. With V(false), start the first needed phase and return its task.
     type: bool
@@ -140,6 +70,7 @@ options:
     type: float
     default: 5.0
 extends_documentation_fragment:
+  - longdistance.vmotion.migration_target
   - longdistance.vmotion.vsphere
   - longdistance.vmotion.attributes
   - longdistance.vmotion.attributes.action_group_vsphere
@@ -284,48 +215,41 @@ placement:
       type: str
 """
 
+from ansible_collections.longdistance.vmotion.plugins.module_utils._differ import diff_of
 from ansible_collections.longdistance.vmotion.plugins.module_utils._module import run_module
-from ansible_collections.longdistance.vmotion.plugins.module_utils._vsphere import relocate
+from ansible_collections.longdistance.vmotion.plugins.module_utils._vsphere import crossvc, placement, relocate
 from ansible_collections.longdistance.vmotion.plugins.module_utils._vsphere.session import VSPHERE
 from ansible.module_utils.basic import env_fallback
 
-DESTINATION = dict(hostname=dict(type="str"), username=dict(type="str"), password=dict(type="str", no_log=True), port=dict(type="int"),
-                   validate_certs=dict(type="bool"), ca_path=dict(type="path"))
 ARGUMENT_SPEC = dict(
     name=dict(type="str"), uuid=dict(type="str"), use_instance_uuid=dict(type="bool", default=False), moid=dict(type="str"),
-    esxi_hostname=dict(type="str"), cluster_name=dict(type="str"), datacenter=dict(type="str"), datastore=dict(type="str"),
-    resource_pool=dict(type="str"), folder=dict(type="str"),
-    network_mapping=dict(type="list", elements="dict", options=dict(source=dict(type="str", required=True), target=dict(type="str", required=True))),
-    destination_vcenter=dict(type="dict", options=DESTINATION),
+    **placement.TARGET_SPEC,
     destination_hostname=dict(type="str", fallback=(env_fallback, ["VMWARE_DEST_HOST"])),
     destination_username=dict(type="str", fallback=(env_fallback, ["VMWARE_DEST_USER"])),
     destination_password=dict(type="str", no_log=True, fallback=(env_fallback, ["VMWARE_DEST_PASSWORD"])),
     destination_port=dict(type="int", fallback=(env_fallback, ["VMWARE_DEST_PORT"])),
     destination_validate_certs=dict(type="bool"), destination_ca_path=dict(type="path"),
-    strategy=dict(type="str", choices=["storage_first", "combined"], default="storage_first"),
-    allow_powered_off=dict(type="bool", default=False),
-    priority=dict(type="str", choices=["default", "high", "low"], default="default"),
     wait=dict(type="bool", default=True), timeout=dict(type="int", default=3600), poll_interval=dict(type="float", default=5.0),
 )
 
 
 def migrate(module, source):
     p = module.params
-    with relocate.destination_session(source, p) as dest:
-        vm_session, vm = relocate.locate_vm(source, dest, p)
-        before = relocate.placement(vm_session, vm)
-        plan = relocate.plan(source, dest, vm_session, vm, p)
+    with crossvc.destination_session(source, p) as dest:
+        vm_session, vm = placement.locate_vm(source, dest, p)
+        plan, seen = relocate.plan(dest, vm_session, vm, p)
+        before = seen["placement"]
         if module.check_mode or not plan["phases"]:
             records, pending = relocate.planned_phases(plan["phases"]), []
-            after = relocate.predicted_placement(dest, plan, before)
+            after = placement.predicted_placement(dest, plan, before)
         else:
             records, pending = relocate.run(vm_session, vm, plan["phases"], p["wait"], p["timeout"], p["poll_interval"], f"{p['priority']}Priority")
-            after = relocate.final_placement(vm_session, dest, vm, plan, finished=p["wait"] and not pending)
+            after = placement.final_placement(vm_session, dest, vm, plan, finished=p["wait"] and not pending)
     result = dict(changed=bool(plan["phases"]), strategy=plan["strategy"], fallback_reason=plan["fallback_reason"], phases=records,
                   pending_phases=pending, placement_before=before, placement=after,
                   tasks=[dict(name=rec["name"], task=rec["task"], vcenter=vm_session.params["hostname"]) for rec in records if rec.get("task")])
     if module._diff:
-        result["diff"] = dict(before=before, after=after)
+        result["diff"] = diff_of(before, after)
     return result
 
 

@@ -13,7 +13,7 @@ description:
     reports its state, progress, error (fault type and vSphere's message) and its queue, start and completion times.
   - Optionally reports the current placement of a VM.
   - Only reads. Use it with C(until) to follow a migration's progress.
-version_added: 1.0.0
+version_added: 0.1.0
 author:
   - longdistance.vmotion contributors (!UNKNOWN)
 options:
@@ -115,7 +115,7 @@ placement:
 
 from ansible_collections.longdistance.vmotion.plugins.module_utils._errors import ValidationError
 from ansible_collections.longdistance.vmotion.plugins.module_utils._module import run_module
-from ansible_collections.longdistance.vmotion.plugins.module_utils._vsphere import lookup, relocate
+from ansible_collections.longdistance.vmotion.plugins.module_utils._vsphere import lookup, placement
 from ansible_collections.longdistance.vmotion.plugins.module_utils._vsphere.session import VSPHERE
 from ansible_collections.longdistance.vmotion.plugins.module_utils._vsphere.tasks import TERMINAL_STATES
 
@@ -158,7 +158,7 @@ def report(module, session):
                   done=all(task["state"] in TERMINAL_STATES for task in tasks))
     if p["name"] or p["uuid"] or p["moid"]:
         vm = lookup.find_vm(session, name=p["name"], uuid=p["uuid"], moid=p["moid"], use_instance_uuid=p["use_instance_uuid"])
-        result["placement"] = relocate.placement(session, vm)
+        result["placement"] = placement.placement(session, vm)
     return result
 
 

@@ -16,7 +16,7 @@ description:
     and the C(vmotion) TCP/IP stack's gateway for a vmknic on that stack. The default stack's (management) gateway is never changed.
   - Optionally sets the host advanced option C(Migrate.BindToVmknics), typed as the host declares it (a C(LongOption) is sent as a long).
   - Every host is read and checked before the first change is sent.
-version_added: 1.0.0
+version_added: 0.1.0
 author:
   - longdistance.vmotion contributors (!UNKNOWN)
 options:
@@ -127,6 +127,7 @@ diff:
   type: dict
 """
 
+from ansible_collections.longdistance.vmotion.plugins.module_utils._differ import diff_of
 from ansible_collections.longdistance.vmotion.plugins.module_utils._module import run_module
 from ansible_collections.longdistance.vmotion.plugins.module_utils._vsphere import netconfig
 from ansible_collections.longdistance.vmotion.plugins.module_utils._vsphere.session import VSPHERE
@@ -159,7 +160,7 @@ def ensure(module, session):
     result = {plan["facts"]["name"]: plan["result"] for plan in plans}
     output = dict(changed=any(item["changed"] for item in result.values()), hosts=result)
     if module._diff:
-        output["diff"] = dict(before=_diff_side(result, "before"), after=_diff_side(result, "after"))
+        output["diff"] = diff_of(_diff_side(result, "before"), _diff_side(result, "after"))
     return output
 
 

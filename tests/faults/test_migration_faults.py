@@ -17,7 +17,7 @@ from tests.conftest import run_module
 from ansible_collections.longdistance.vmotion.plugins.module_utils._errors import VSphereError
 from ansible_collections.longdistance.vmotion.plugins.module_utils._migration import scheduler
 from ansible_collections.longdistance.vmotion.plugins.module_utils._migration.wave import GtmSwitchError, Wave, gtm_module_args
-from ansible_collections.longdistance.vmotion.plugins.module_utils._vsphere import relocate
+from ansible_collections.longdistance.vmotion.plugins.module_utils._vsphere import crossvc
 from ansible_collections.longdistance.vmotion.plugins.module_utils._vsphere.session import Session
 
 pytestmark = [pytest.mark.vcenter_sim, pytest.mark.bigip_sim]
@@ -77,7 +77,7 @@ def targets(pair, **overrides):
     return dict(dict(esxi_hostname=None, cluster_name="Secondary-Cluster", datacenter="Secondary", datastore="secondary-ds1",
                      resource_pool=None, folder=None, network_mapping=[], strategy="storage_first", allow_powered_off=False,
                      priority="default", destination_vcenter=dict(pair.secondary.conn_args),
-                     **{f"destination_{key}": None for key in relocate.DEST_KEYS},
+                     **{f"destination_{key}": None for key in crossvc.DEST_KEYS},
                      validate_certs=True, ca_path=pair.primary.ca_path, proxy_host=None, proxy_port=None), **overrides)
 
 
@@ -119,7 +119,7 @@ def wave(lab_, names=tuple(WEB), on_event=None, vm_ids=None, devices_args=None, 
     names = list(names)
     state = scheduler.new_state(names, **config)
     with Session(pair.primary.conn_args) as source:
-        with relocate.destination_session(source, targets(pair, **(target_overrides or {}))) as dest:
+        with crossvc.destination_session(source, targets(pair, **(target_overrides or {}))) as dest:
             runner = Wave(source, dest, targets(pair, **(target_overrides or {})), state, gtm_devices=["bigip-primary", "bigip-secondary"],
                           gtm_apply=gtm_apply(bigips, devices_args), progress=say, poll_interval=0.1, gtm_retry_delay=0.1,
                           vm_ids=vm_ids)

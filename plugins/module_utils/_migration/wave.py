@@ -4,9 +4,12 @@
 """Run one wave of a group migration: the scheduler's decisions carried out against vCenter and GTM.
 
 One session per vCenter for the whole wave (opened by the caller). Each VM is read and planned once
-(``relocate.plan``); its phases are started with ``RelocateVM_Task``; every poll reads the ``info`` of
-all running tasks in ONE property-collector call, so a poll costs the same however many VMs already
-finished. GTM switches through ``gtm_apply(device, stage)`` the moment the scheduler asks for it.
+(``relocate.plan``); its phases are started with ``RelocateVM_Task``. Between polls the wave waits for the
+running tasks' state changes (``TaskWatch``: ``WaitForUpdatesEx`` with the poll interval as its longest
+wait), so a task's end is seen at once and its slot refilled at once, while the progress line still
+prints at the poll interval. Every poll reads the ``info`` of all running tasks in ONE property-collector
+call, so a poll costs the same however many VMs already finished. GTM switches through
+``gtm_apply(device, stage)`` the moment the scheduler asks for it.
 
 GTM devices never stay disagreeing: a device whose switch fails is retried; when it still fails,
 the devices already switched are set back to what they held before, and every write actually applied
@@ -18,8 +21,8 @@ from __future__ import annotations
 import time
 
 from .._errors import LongDistanceError, VSphereError
-from .._vsphere import relocate
-from .._vsphere.tasks import task_facts, fault_text, fault_name
+from .._vsphere import placement, relocate
+from .._vsphere.tasks import TaskWatch, task_facts, fault_text, fault_name
 from . import scheduler
 
 try:
@@ -66,10 +69,13 @@ class Wave:
     gtm_devices    names handed to ``gtm_apply``; ``gtm_apply(device, stage, restore=None)`` returns the bigip_gtm_ratio result
                    (``restore``: the ratios/enabled states to put back) or raises
     progress       callable(line) for one line per poll and one per event
+    events         wait for task state changes between polls (True); False: sleep between polls (the fallback the wave
+                   also takes when vCenter refuses the property collector, or when tasks run on both vCenters)
     """
 
     def __init__(self, source, dest, targets, state, gtm_devices=(), gtm_apply=None, progress=None, poll_interval=5.0,
-                 gtm_attempts=3, gtm_retry_delay=2.0, check_mode=False, clock=time.time, sleep=time.sleep, vm_ids=None):
+                 gtm_attempts=3, gtm_retry_delay=2.0, check_mode=False, clock=time.time, sleep=time.sleep, vm_ids=None,
+                 events=True):
         self.source, self.dest, self.targets = source, dest, targets
         self.state = state
         self.state.setdefault("gtm_changes", [])
@@ -82,6 +88,7 @@ class Wave:
         self.vms = {}    # name -> dict(session, obj, plan, specs, tasks)
         self._seen = {}  # name + task -> (time, progress) when first polled
         self.started = clock()
+        self.events, self.watch = events and not check_mode, None
 
     # --- events ------------------------------------------------------------------------------
     def _event(self, kind, **fields):
@@ -102,9 +109,9 @@ class Wave:
             params = dict(self.targets, name=None if self.vm_ids.get(name) else name, moid=self.vm_ids.get(name), uuid=None,
                           use_instance_uuid=False)
             try:
-                vm_session, vm = relocate.locate_vm(self.source, self.dest, params)
-                before = relocate.placement(vm_session, vm)
-                planned = relocate.plan(self.source, self.dest, vm_session, vm, params)
+                vm_session, vm = placement.locate_vm(self.source, self.dest, params)
+                planned, seen = relocate.plan(self.dest, vm_session, vm, params)
+                before = seen["placement"]
             except (LongDistanceError, VSphereError) as exc:
                 self._event("plan_failed", vm=name, fault=getattr(exc, "fault", None), msg=exc.msg)
                 continue
@@ -203,6 +210,38 @@ class Wave:
             return
         vm["tasks"][phase] = task
         self._event("started", vm=name, phase=phase, task=task._moId)
+        if self.watch is not None and vm["session"] is self.watch.session:
+            self._watching(self.watch.watch, task)
+
+    # --- waiting for task events -----------------------------------------------------------------
+    def _watching(self, action, *args):
+        """Run a ``TaskWatch`` call; when vCenter refuses it, say so and poll from now on (nothing is lost: polls decide)."""
+        try:
+            return action(*args)
+        except (LongDistanceError, VSphereError) as exc:
+            self.say(f"waiting for task events failed ({exc.msg}); polling every {self.poll_interval:g} s instead")
+            watch, self.watch, self.events = self.watch, None, False
+            if watch is not None:
+                watch.close()
+            return None
+
+    def _open_watch(self):
+        if self.events and self.watch is None:
+            self.watch = TaskWatch(self.source)
+            self._watching(self.watch.open)
+
+    def _close_watch(self):
+        if self.watch is not None:
+            self.watch.close()
+            self.watch = None
+
+    def _wait(self, facts):
+        """Until the next poll: a state change of a running task, or the poll interval (sleeping when not watching)."""
+        active = [self.vms[name]["session"] for name in self.state["order"] if self.state["vms"][name]["status"] == "active"]
+        if self.watch is not None and all(session is self.watch.session for session in active):
+            if self._watching(self.watch.wait, self.poll_interval) is not None:
+                return
+        self.sleep(self._pause(facts))
 
     def _poll(self):
         """Facts of every running task, in one property-collector read on the source vCenter."""
@@ -239,6 +278,8 @@ class Wave:
         for name, fact in facts.items():
             entry = self.state["vms"][name]
             record = dict(phase=entry["phase"], **{key: fact.get(key) for key in PHASE_KEYS})
+            if fact["state"] in ("success", "error") and self.watch is not None:
+                self._watching(self.watch.forget, self.vms[name]["tasks"][entry["phase"]])
             if fact["state"] == "success":
                 self._event("ended", vm=name, ok=True, record=record)
                 if self.state["vms"][name]["status"] == "done":
@@ -259,7 +300,7 @@ class Wave:
     def _final_placement(self, name):
         vm = self.vms[name]
         try:
-            self.state["vms"][name]["placement"] = relocate.final_placement(vm["session"], self.dest, vm["obj"], vm["plan"], finished=True)
+            self.state["vms"][name]["placement"] = placement.final_placement(vm["session"], self.dest, vm["obj"], vm["plan"], finished=True)
         except (LongDistanceError, VSphereError) as exc:
             self.state["vms"][name]["placement"] = dict(self.state["vms"][name].get("placement") or {}, note=f"not read back: {exc.msg}")
 
@@ -291,6 +332,13 @@ class Wave:
     # --- the loop ----------------------------------------------------------------------------
     def run(self):
         """Run until the scheduler says finished; returns the final decision."""
+        self._open_watch()
+        try:
+            return self._loop()
+        finally:
+            self._close_watch()
+
+    def _loop(self):
         while True:
             decision = scheduler.decide(self.state, self.clock())
             if decision["gtm"] and not self.check_mode:
@@ -317,7 +365,7 @@ class Wave:
             changed = self._absorb(facts)
             self.say(self.table())
             if not changed:
-                self.sleep(self._pause(facts))
+                self._wait(facts)
 
 
 def session_error_text(exc):

@@ -99,15 +99,6 @@ def by_name(session, kind, name, root=None):
     return pick_one(matches, kind, name, root)
 
 
-def get(session, kind, name=None, moid=None, root=None):
-    """By MoID when given, else by name (scoped to ``root``); None when neither is given."""
-    if moid:
-        return by_moid(session, kind, moid)
-    if name:
-        return by_name(session, kind, name, root)
-    return None
-
-
 def find_vm(session, name=None, uuid=None, moid=None, use_instance_uuid=False, root=None):
     """The VM by MoID, BIOS UUID (``config.uuid``), instance UUID (``config.instanceUuid``) or name."""
     if moid:

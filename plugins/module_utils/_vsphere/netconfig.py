@@ -211,13 +211,19 @@ def _plan_bind(session, state, desired, missing_option, warn):
     return current, desired, typed_option_value(definition, desired)
 
 
+def plan_gateway(facts, vnic, mode="auto", state="present", gateway=None):
+    """``(mode, gateway before, gateway after)`` for the vMotion vmknic of a host read by ``read_host``. Pure."""
+    mode = gateway_mode(facts, vnic, mode)
+    before = current_gateway(facts, vnic, mode)
+    after = None if state == "absent" else before if gateway is None else validate_gateway(gateway, vnic, facts["name"])
+    return mode, before, after
+
+
 def plan_host(session, host, device=None, mode="auto", state="present", gateway=None, bind_to_vmknics=None, missing_option="fail", warn=None):
     """Read one host and decide what to change; nothing is written. Returns the plan (``result`` is user-facing)."""
     facts = read_host(session, host)
     vnic = vmotion_vnic(session, facts, device)
-    mode = gateway_mode(facts, vnic, mode)
-    before = current_gateway(facts, vnic, mode)
-    after = None if state == "absent" else before if gateway is None else validate_gateway(gateway, vnic, facts["name"])
+    mode, before, after = plan_gateway(facts, vnic, mode, state, gateway)
     bind_before, bind_after, bind_value = _plan_bind(session, facts, bind_to_vmknics, missing_option, warn or (lambda text: None))
     result = dict(device=vnic.device, netstack=vnic.spec.netStackInstanceKey or DEFAULT_STACK, mode=mode,
                   gateway_before=before, gateway_after=after, bind_to_vmknics_before=bind_before, bind_to_vmknics_after=bind_after,

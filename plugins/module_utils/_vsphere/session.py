@@ -102,7 +102,6 @@ class Session:
         self.params = {key: params.get(key) for key in CONNECT_KEYS}
         self.check_mode = check_mode
         self.si = None
-        self.writes = []
 
     @property
     def label(self):
@@ -173,16 +172,15 @@ class Session:
         what = what or f"{method} on {obj._moId}"
         if self.check_mode:
             raise CheckModeWriteError(f"check mode: refusing to send {what}", obj=what)
-        self.writes.append(what)
         return self.call(getattr(obj, method), *args, what=what, **kwargs)
 
     def start_task(self, obj, method, *args, what=None, **kwargs):
         """Start a ``*_Task`` method (a write) and return the ``vim.Task``."""
         return self.write(obj, method, *args, what=what, **kwargs)
 
-    def waiter(self, timeout=3600, poll_interval=5.0, progress=None):
+    def waiter(self, timeout=3600, poll_interval=5.0):
         """A ``TaskWaiter`` whose reads go through this session's re-login guard."""
-        return TaskWaiter(timeout=timeout, poll_interval=poll_interval, progress=progress, read=self.call)
+        return TaskWaiter(timeout=timeout, poll_interval=poll_interval, read=self.call)
 
 
 @contextlib.contextmanager

@@ -1,8 +1,9 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, longdistance.vmotion contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The one vSphere task waiter: backoff polling, an overall timeout, a progress callback, and
-``VSphereError`` carrying the task's fault type and ``fault.msg`` when it fails.
+"""The one vSphere task waiter (backoff polling, an overall timeout, the state/progress history, and
+``VSphereError`` carrying the task's fault type and ``fault.msg`` when it fails), and ``TaskWatch``,
+which waits for task state changes instead of polling (a migration wave's many tasks).
 
 ``task.info.error`` is the fault itself (pyvmomi unwraps LocalizedMethodFault): read ``.msg``,
 never ``.localizedMessage``. ``task.info.progress`` is None while queued or just started.
@@ -10,11 +11,17 @@ never ``.localizedMessage``. ``task.info.progress`` is None while queued or just
 
 from __future__ import annotations
 
+import math
 import sys
 import time
 
 from .._errors import TaskTimeoutError, VSphereError
 from .._retry import RetryPolicy
+
+try:
+    from pyVmomi import vim, vmodl
+except ImportError:  # pragma: no cover - the session reports the missing library
+    vim = vmodl = None
 
 TERMINAL_STATES = ("success", "error")
 
@@ -75,14 +82,12 @@ class TaskWaiter:
 
     timeout        seconds before ``TaskTimeoutError`` (the task itself keeps running in vSphere)
     poll_interval  longest pause between two polls; polling starts faster and backs off to it
-    progress       optional callback(facts) called whenever state or progress changes
     read           callable(func) that performs a read (the session's re-login guard)
     """
 
-    def __init__(self, timeout=3600, poll_interval=5.0, progress=None, read=None, clock=time.monotonic, sleep=time.sleep):
+    def __init__(self, timeout=3600, poll_interval=5.0, read=None, clock=time.monotonic, sleep=time.sleep):
         self.timeout = timeout
         self.poll_interval = poll_interval
-        self.progress = progress
         self.read = read or (lambda func, **kwargs: func())
         self.clock = clock
         self.sleep = sleep
@@ -107,8 +112,6 @@ class TaskWaiter:
             if seen != last:
                 last = seen
                 history.append(dict(elapsed=round(self.clock() - start, 3), state=facts["state"], progress=facts["progress"]))
-                if self.progress is not None:
-                    self.progress(facts)
             if facts["state"] in TERMINAL_STATES:
                 facts["history"] = history
                 if facts["state"] == "error":
@@ -119,3 +122,56 @@ class TaskWaiter:
                 raise TaskTimeoutError(f"{what} did not finish within {self.timeout:.0f} s (task {facts['task']} is {facts['state']}, "
                                        f"progress {facts['progress']}); it keeps running in vSphere", task=facts["task"], obj=facts["entity"])
             self.sleep(delay)
+
+
+class TaskWatch:
+    """Wait for running tasks to change state instead of polling them (what govc and pyVmomi's ``WaitForTasks`` do).
+
+    A property collector of the session's own (``CreatePropertyCollector``: its filters are this watch's alone) with
+    one filter per watched task on ``info.state``. ``wait(seconds)`` returns as soon as a watched task changes state
+    (queued -> running -> success/error), or after ``seconds`` (``maxWaitSeconds``, whole seconds, at least 1): a
+    finished task is seen within one ``WaitForUpdatesEx`` round trip, not up to one polling interval later.
+    ``watch``/``forget`` as tasks start and end, so a wait costs the same however many tasks already ended.
+    """
+
+    def __init__(self, session):
+        self.session = session
+        self.collector = None
+        self.filters = {}
+        self.version = ""
+
+    def open(self):
+        pc = vmodl.query.PropertyCollector
+        self.collector = self.session.call(self.session.content.propertyCollector.CreatePropertyCollector,
+                                           what="creating a property collector for the migration tasks")
+        # Version "" answers at once with the current state; maxWaitSeconds 0 = one calculation, no waiting.
+        result = self.session.call(self.collector.WaitForUpdatesEx, "", pc.WaitOptions(maxWaitSeconds=0), what="reading task updates")
+        self.version = result.version if result is not None else ""
+        return self
+
+    def watch(self, task):
+        pc = vmodl.query.PropertyCollector
+        spec = pc.FilterSpec(objectSet=[pc.ObjectSpec(obj=task, skip=False)], propSet=[pc.PropertySpec(type=vim.Task, pathSet=["info.state"])])
+        self.filters[task._moId] = self.session.call(self.collector.CreateFilter, spec, True, what=f"watching task {task._moId}")
+
+    def forget(self, task):
+        watched = self.filters.pop(task._moId, None)
+        if watched is not None:
+            self.session.call(watched.DestroyPropertyFilter, what=f"forgetting task {task._moId}")
+
+    def wait(self, seconds):
+        """MoIDs of the watched tasks whose state changed, after at most ``seconds`` (an empty list when none did)."""
+        options = vmodl.query.PropertyCollector.WaitOptions(maxWaitSeconds=max(1, int(math.ceil(seconds))))
+        result = self.session.call(self.collector.WaitForUpdatesEx, self.version, options, what="waiting for task updates")
+        if result is None:
+            return []
+        self.version = result.version
+        return [update.obj._moId for filter_set in result.filterSet or [] for update in filter_set.objectSet or []]
+
+    def close(self):
+        if self.collector is not None:
+            collector, self.collector, self.filters = self.collector, None, {}
+            try:
+                self.session.call(collector.DestroyPropertyCollector, what="destroying the task property collector")
+            except Exception:  # pylint: disable=broad-except  # best effort: the session's logout drops it anyway
+                pass
