@@ -15,7 +15,7 @@ from tests._harness.fake_client import FakeClient
 POOLS = "/mgmt/tm/ltm/pool"
 WEB = POOLS + "/~Common~web"
 FIELDS = [Field("description"), Field("lb_method", key="loadBalancingMode"), Field("tags", key="metadata", compare="set")]
-SPEC = runner.RestObject(POOLS, "LTM pool", FIELDS, create_defaults={"minActiveMembers": 0})
+SPEC = runner.RestObject(POOLS, "LTM pool", FIELDS, create_defaults={"minActiveMembers": 0}, result_key="pool")
 EXISTING = {"name": "web", "partition": "Common", "description": "web tier", "loadBalancingMode": "round-robin", "metadata": ["a", "b"]}
 
 
@@ -65,7 +65,7 @@ CASES = [
 @pytest.mark.parametrize("case,exists,state,values,check_mode,changed,writes,view,before,after", CASES, ids=[c[0] for c in CASES])
 def test_ensure_decisions(case, exists, state, values, check_mode, changed, writes, view, before, after):
     fake = client(check_mode, exists)
-    result = runner.ensure(fake, SPEC, values, "web", "Common", state, True, "pool")
+    result = runner.ensure(fake, SPEC, values, True, name="web", partition="Common", state=state)
     assert fake.calls[0] == ("GET", WEB, None), "one read first"
     assert fake.writes() == writes
     assert len([c for c in fake.calls if c[0] == "GET"]) == 1, "read once (the write's reply is the object)"
@@ -75,7 +75,7 @@ def test_ensure_decisions(case, exists, state, values, check_mode, changed, writ
 
 
 def test_no_diff_without_diff_mode():
-    result = runner.ensure(client(), SPEC, params(description="changed"), "web", "Common", "present", False, "pool")
+    result = runner.ensure(client(), SPEC, params(description="changed"), False, name="web", partition="Common", state="present")
     assert "diff" not in result and result["changed"] is True
 
 
@@ -83,14 +83,15 @@ def test_create_refused_without_the_options_a_creation_needs_and_nothing_sent():
     spec = runner.RestObject(POOLS, "LTM pool", FIELDS, required_on_create=("lb_method",))
     fake = client(exists=False)
     with pytest.raises(ValidationError, match=r"LTM pool /Common/web does not exist; lb_method required to create it"):
-        runner.ensure(fake, spec, params(description="x"), "web", "Common", "present", False, "pool")
+        runner.ensure(fake, spec, params(description="x"), False, name="web", partition="Common", state="present")
     assert fake.writes() == []
 
 
 def test_singleton_is_patched_and_never_created():
-    spec = runner.RestObject("/mgmt/tm/sys/global-settings", "global settings", [Field("hostname")], singleton=True)
+    spec = runner.RestObject("/mgmt/tm/sys/global-settings", "global settings", [Field("hostname")], singleton=True,
+                              result_key="settings")
     fake = FakeClient({"/mgmt/tm/sys/global-settings": {"hostname": "old"}})
-    result = runner.ensure(fake, spec, {"hostname": "new"}, state="present", result_key="settings")
+    result = runner.ensure(fake, spec, {"hostname": "new"}, state="present")
     assert fake.writes() == [("PATCH", "/mgmt/tm/sys/global-settings", {"hostname": "new"})] and result["changed"]
     with pytest.raises(ValidationError, match="global settings does not exist on BIG-IP bigip-test"):
         runner.ensure(FakeClient(), spec, {"hostname": "new"}, state="present")
@@ -99,7 +100,7 @@ def test_singleton_is_patched_and_never_created():
 def test_unpartitioned_object_is_addressed_by_bare_name_and_created_without_partition():
     spec = runner.RestObject("/mgmt/tm/net/vlan/~Common~wan/interfaces", "interface", [Field("tagged")], partitioned=False)
     fake = FakeClient()
-    runner.ensure(fake, spec, {"tagged": True}, "1.1", "Common", "present")
+    runner.ensure(fake, spec, {"tagged": True}, name="1.1", partition="Common", state="present")
     assert fake.calls[0] == ("GET", "/mgmt/tm/net/vlan/~Common~wan/interfaces/1.1", None)
     assert fake.writes() == [("POST", "/mgmt/tm/net/vlan/~Common~wan/interfaces", {"name": "1.1", "tagged": True})]
 
@@ -107,7 +108,7 @@ def test_unpartitioned_object_is_addressed_by_bare_name_and_created_without_part
 def test_read_params_read_again_after_a_write():
     spec = runner.RestObject(POOLS, "LTM pool", FIELDS, read_params={"expandSubcollections": "true"})
     fake = client()
-    runner.ensure(fake, spec, params(description="changed"), "web", "Common", "present")
+    runner.ensure(fake, spec, params(description="changed"), name="web", partition="Common", state="present")
     reads = [c for c in fake.calls if c[0] == "GET"]
     assert reads == [("GET", WEB, {"expandSubcollections": "true"})] * 2, "sub-collections are not in write replies"
 
@@ -117,6 +118,7 @@ def test_read_params_read_again_after_a_write():
 MEMBERS = WEB + "/members"
 MEMBER_FIELDS = [Field("ratio"), Field("description")]
 ITEMS = runner.ItemSet("members", "members", MEMBER_FIELDS, "member", True)
+SPEC_WITH_ITEMS = runner.RestObject(POOLS, "LTM pool", FIELDS, create_defaults={"minActiveMembers": 0}, result_key="pool", items=ITEMS)
 
 
 def with_members(check_mode=False):
@@ -157,7 +159,7 @@ def test_sync_items_decisions(case, items, purge, check_mode, changed, writes, b
 def test_ensure_with_items_folds_the_members_into_the_result_and_the_diff():
     fake = with_members()
     values = params(description="changed", state="present", members=[{"name": "a:80", "ratio": 3, "description": None}])
-    result = runner.ensure_with_items(fake, SPEC, ITEMS, values, "web", "Common", diff_mode=True, result_key="pool")
+    result = runner.ensure_with_items(fake, SPEC_WITH_ITEMS, dict(values, name="web", partition="Common"), diff_mode=True)
     assert fake.writes() == [("PATCH", WEB, {"description": "changed"}), ("PATCH", MEMBERS + "/~Common~a:80", {"ratio": 3})]
     assert result["changed"] is True and result["pool"]["members"] == {"a:80": {"ratio": 3}}
     assert result["diff"]["before"] == {"description": "web tier", "members": {"a:80": {"ratio": 1}}}
@@ -166,9 +168,10 @@ def test_ensure_with_items_folds_the_members_into_the_result_and_the_diff():
 
 def test_ensure_with_items_leaves_the_members_alone_when_not_given_and_on_absent():
     fake = with_members()
-    runner.ensure_with_items(fake, SPEC, ITEMS, params(state="present", members=None), "web", "Common")
+    runner.ensure_with_items(fake, SPEC_WITH_ITEMS, params(state="present", members=None, name="web", partition="Common"))
     assert fake.writes() == [] and ("GET", MEMBERS, None) not in fake.calls
-    runner.ensure_with_items(fake, SPEC, ITEMS, params(state="absent", members=[{"name": "x", "ratio": 1, "description": None}]), "web")
+    runner.ensure_with_items(fake, SPEC_WITH_ITEMS, params(state="absent", members=[{"name": "x", "ratio": 1, "description": None}],
+                                                           name="web", partition="Common"))
     assert fake.writes() == [("DELETE", WEB, None)], "absent deletes the object, the items go with it"
 
 
@@ -179,7 +182,7 @@ def test_ensure_with_items_leaves_the_members_alone_when_not_given_and_on_absent
 def test_ensure_with_items_refuses_bad_input_before_any_request(values, message):
     fake = with_members()
     with pytest.raises(ValidationError, match=message):
-        runner.ensure_with_items(fake, SPEC, ITEMS, values, "web", "Common", purge=True)
+        runner.ensure_with_items(fake, SPEC_WITH_ITEMS, dict(values, name="web", partition="Common", purge_members=True))
     assert fake.calls == []
 
 
