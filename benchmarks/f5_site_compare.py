@@ -90,7 +90,7 @@ def our_tasks(v: dict) -> list[dict]:
     return [
         {"name": "VLAN", m + "bigip_vlan": {"name": v["vlan"], "partition": "Common", "interfaces": [{"name": v["interface"], "tagged": False}]}},
         {"name": "Self IP", m + "bigip_selfip": {"name": "vmotion-self", "partition": "Common", "address": v["self_ip"],
-                                                  "netmask": v["netmask"], "vlan": v["vlan"], "allow_service": ["none"]}},
+                                                 "netmask": v["netmask"], "vlan": v["vlan"], "allow_service": ["none"]}},
         {"name": "Save (network)", m + "bigip_config_save": {"unsaved_changes": True}},
         {"name": "GTM data centers", m + "bigip_gtm_datacenter": {"name": "{{ item }}", "partition": "Common"}, "loop": v["datacenters"]},
         {"name": "GTM HTTP monitor", m + "bigip_gtm_monitor_http": {"name": MONITOR, "partition": "Common", "parent": "http"}},
@@ -103,7 +103,7 @@ def our_tasks(v: dict) -> list[dict]:
             "name": "{{ item.name }}", "partition": "Common", "members": [{"server": "{{ item.server }}", "virtual_server": "{{ item.virtual }}"}],
             "monitors": [MONITOR], "enabled": "{{ item.enabled }}"}, "loop": v["pools"]},
         {"name": "Wide IP", m + "bigip_gtm_wide_ip": {"name": WIDE_IP, "partition": "Common", "pool_lb_mode": "ratio", "enabled": True,
-                                                       "pools": [{"name": p["name"], "order": i} for i, p in enumerate(v["pools"])]}},
+                                                      "pools": [{"name": p["name"], "order": i} for i, p in enumerate(v["pools"])]}},
         {"name": "Save (gtm)", m + "bigip_config_save": {"unsaved_changes": True}},
         {"name": "LTM pool with priority groups", m + "bigip_ltm_pool": {
             "name": v["ltm_pool"], "partition": "Common", "lb_method": "least-connections-node", "priority_group_activation": 1,
@@ -123,7 +123,7 @@ def f5_tasks(v: dict) -> list[dict]:
     return [
         {"name": "VLAN", m + "bigip_vlan": dict(p, name=v["vlan"], partition="Common", untagged_interfaces=[v["interface"]])},
         {"name": "Self IP", m + "bigip_selfip": dict(p, name="vmotion-self", partition="Common", address=v["self_ip"], netmask=v["netmask"],
-                                                      vlan=v["vlan"], allow_service=["none"])},
+                                                     vlan=v["vlan"], allow_service=["none"])},
         {"name": "Save (network)", m + "bigip_config": dict(p, save=True)},
         {"name": "GTM data centers", m + "bigip_gtm_datacenter": dict(p, name="{{ item }}", partition="Common"), "loop": v["datacenters"]},
         # F5's module sends its own default for a send string left out ("GET /\r\n"); ours leaves the parent's ("GET /")
@@ -140,15 +140,15 @@ def f5_tasks(v: dict) -> list[dict]:
             members=[{"server": "{{ item.server }}", "virtual_server": "{{ item.virtual }}"}],
             state="{{ 'present' if item.enabled else 'disabled' }}"), "loop": v["pools"]},
         {"name": "Wide IP", m + "bigip_gtm_wide_ip": dict(p, name=WIDE_IP, partition="Common", type="a", pool_lb_method="ratio",
-                                                           state="enabled",
-                                                           # F5's module sends ratio 0 for a ratio left out; ours leaves the device's 1
-                                                           pools=[{"name": pl["name"], "order": i, "ratio": 1} for i, pl in enumerate(v["pools"])])},
+                                                          state="enabled",
+                                                          # F5's module sends ratio 0 for a ratio left out; ours leaves the device's 1
+                                                          pools=[{"name": pl["name"], "order": i, "ratio": 1} for i, pl in enumerate(v["pools"])])},
         {"name": "Save (gtm)", m + "bigip_config": dict(p, save=True)},
         {"name": "LTM pool with priority groups", m + "bigip_pool": dict(p, name=v["ltm_pool"], partition="Common", lb_method="least-connections-node",
-                                                                        priority_group_activation=1)},
+                                                                         priority_group_activation=1)},
         {"name": "LTM pool members", m + "bigip_pool_member": dict(p, pool=v["ltm_pool"], partition="Common", address="{{ item.address }}",
-                                                                    name="{{ item.address }}", port="{{ item.port }}",
-                                                                    priority_group="{{ item.priority_group }}"),
+                                                                   name="{{ item.address }}", port="{{ item.port }}",
+                                                                   priority_group="{{ item.priority_group }}"),
          "loop": v["members"]},
         {"name": "iRule", m + "bigip_irule": dict(p, name="vmotion-irule", partition="Common", module="ltm", content=irule)},
         {"name": "iRule on the virtual", m + "bigip_virtual_server": dict(p, name=v["virtual"], partition="Common", irules=["vmotion-irule"])},

@@ -202,7 +202,7 @@ def _levels(text, default_mode):
     """``"1,2,4,8"`` or ``"events,poll@8"`` style lists -> [(mode or count, concurrency)]."""
     out = []
     for item in filter(None, text.split(",")):
-        what, _, level = item.partition("@")
+        what, _sep, level = item.partition("@")
         out.append((what, int(level) if level else None))
     return out
 

@@ -89,7 +89,7 @@ def test_create_refused_without_the_options_a_creation_needs_and_nothing_sent():
 
 def test_singleton_is_patched_and_never_created():
     spec = runner.RestObject("/mgmt/tm/sys/global-settings", "global settings", [Field("hostname")], singleton=True,
-                              result_key="settings")
+                             result_key="settings")
     fake = FakeClient({"/mgmt/tm/sys/global-settings": {"hostname": "old"}})
     result = runner.ensure(fake, spec, {"hostname": "new"}, state="present")
     assert fake.writes() == [("PATCH", "/mgmt/tm/sys/global-settings", {"hostname": "new"})] and result["changed"]
