@@ -11,17 +11,14 @@ every VM is looked up by name with one read per vCenter.
 from __future__ import annotations
 
 from ansible.errors import AnsibleActionFail
-from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.longdistance.vmotion.plugins.module_utils._errors import LongDistanceError, VSphereError
 from ansible_collections.longdistance.vmotion.plugins.module_utils._migration import request
 from ansible_collections.longdistance.vmotion.plugins.module_utils._vsphere import crossvc, lookup
-from ansible_collections.longdistance.vmotion.plugins.module_utils._vsphere.session import ARGUMENT_SPEC as VSPHERE_SPEC, Session
+from ansible_collections.longdistance.vmotion.plugins.module_utils._vsphere.session import Session
 from ansible_collections.longdistance.vmotion.plugins.modules.migration_request import ARGUMENT_SPEC
-from ansible_collections.longdistance.vmotion.plugins.modules.vm_longdistance_migrate import ARGUMENT_SPEC as MIGRATE_SPEC
-
-DESTINATION_SPEC = {f"destination_{key}": MIGRATE_SPEC[f"destination_{key}"] for key in crossvc.DEST_KEYS}
+from ansible_collections.longdistance.vmotion.plugins.plugin_utils._action import destination_options, source_vcenter, validated
 
 
 def vm_sites(session, site):
@@ -35,10 +32,7 @@ class ActionModule(ActionBase):
 
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
-        validated = ArgumentSpecValidator(ARGUMENT_SPEC).validate(self._task.args)
-        if validated.error_messages:
-            raise AnsibleActionFail("; ".join(validated.error_messages))
-        args = validated.validated_parameters
+        args = validated(self._task.args, ARGUMENT_SPEC)
         try:
             names = request.vm_names(args["vm"], args["vms"])
             request.check_form(names, args["from_site"], args["to_site"], args["sites"])
@@ -55,13 +49,10 @@ class ActionModule(ActionBase):
         def options(option, site):
             return request.vcenter_options(args[option], args["sites"], site, args["connection_var"], hostvars)
 
-        source = ArgumentSpecValidator(VSPHERE_SPEC).validate(options("vcenter", args["from_site"]))
-        if source.error_messages:
-            raise AnsibleActionFail("vcenter: " + "; ".join(source.error_messages))
-        targets = dict(destination_vcenter=options("destination_vcenter", args["to_site"]) or None,
-                       **ArgumentSpecValidator(DESTINATION_SPEC).validate({}).validated_parameters)
+        source = source_vcenter(options("vcenter", args["from_site"]))
+        targets = destination_options(options("destination_vcenter", args["to_site"]))
         try:
-            with Session(source.validated_parameters, check_mode=True) as src:
+            with Session(source, check_mode=True) as src:
                 with crossvc.destination_session(src, targets) as dest:
                     # Destination first: a name present in both vCenters counts as being at the source.
                     located = vm_sites(dest, args["to_site"]) if dest is not src else {}

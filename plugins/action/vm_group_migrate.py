@@ -14,7 +14,6 @@ import datetime
 import time
 
 from ansible.errors import AnsibleActionFail
-from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
@@ -22,9 +21,9 @@ from ansible_collections.longdistance.vmotion.plugins.module_utils._errors impor
 from ansible_collections.longdistance.vmotion.plugins.module_utils._migration import scheduler
 from ansible_collections.longdistance.vmotion.plugins.module_utils._migration.wave import GtmSwitchError, Wave, gtm_module_args
 from ansible_collections.longdistance.vmotion.plugins.module_utils._vsphere import crossvc
-from ansible_collections.longdistance.vmotion.plugins.module_utils._vsphere.session import ARGUMENT_SPEC as VSPHERE_SPEC, Session
+from ansible_collections.longdistance.vmotion.plugins.module_utils._vsphere.session import Session
 from ansible_collections.longdistance.vmotion.plugins.modules.vm_group_migrate import ARGUMENT_SPEC
-from ansible_collections.longdistance.vmotion.plugins.modules.vm_longdistance_migrate import ARGUMENT_SPEC as MIGRATE_SPEC
+from ansible_collections.longdistance.vmotion.plugins.plugin_utils._action import destination_options, source_vcenter, validated
 
 display = Display()
 
@@ -110,10 +109,6 @@ def gtm_connections(devices, hostvars, connection_var):
     return connections
 
 
-# vm_longdistance_migrate's flat destination options, with their VMWARE_DEST_* environment fallbacks.
-DESTINATION_SPEC = {f"destination_{key}": MIGRATE_SPEC[f"destination_{key}"] for key in crossvc.DEST_KEYS}
-
-
 class ActionModule(ActionBase):
     TRANSFERS_FILES = False
     _requires_connection = False
@@ -138,10 +133,7 @@ class ActionModule(ActionBase):
 
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
-        validated = ArgumentSpecValidator(ARGUMENT_SPEC).validate(self._task.args)
-        if validated.error_messages:
-            raise AnsibleActionFail("; ".join(validated.error_messages))
-        args = validated.validated_parameters
+        args = validated(self._task.args, ARGUMENT_SPEC)
         names, moids = vm_ids(args["vms"])
         for key, low, high in (("concurrency", 1, None), ("threshold", 1, 100), ("cutover_percent", 0, 100), ("timeout", 1, None),
                                ("follow_timeout", 0, None)):
@@ -156,19 +148,15 @@ class ActionModule(ActionBase):
         if state["order"] != names:
             raise AnsibleActionFail(f"state is for VMs {state['order']}, not {names}")
         state["config"].update(wave=args["wave"], start_deadline=deadline(args["start_before"]), concurrency=args["concurrency"])
-        source_params = ArgumentSpecValidator(VSPHERE_SPEC).validate(dict(args["vcenter"]))
-        if source_params.error_messages:
-            raise AnsibleActionFail("vcenter: " + "; ".join(source_params.error_messages))
+        source_params = source_vcenter(args["vcenter"])
         targets = {key: args[key] for key in TARGET_KEYS}
-        # As vm_longdistance_migrate: destination_vcenter wins, VMWARE_DEST_* in the controller's environment fill what it
-        # leaves out (AWX's destination vCenter credential injects them).
-        targets.update(destination_vcenter=args["destination_vcenter"],
-                       **ArgumentSpecValidator(DESTINATION_SPEC).validate({}).validated_parameters)
-        targets.update({key: source_params.validated_parameters.get(key) for key in ("validate_certs", "ca_path", "proxy_host", "proxy_port")})
+        # As vm_longdistance_migrate (AWX's destination vCenter credential injects VMWARE_DEST_*).
+        targets.update(destination_options(args["destination_vcenter"]))
+        targets.update({key: source_params.get(key) for key in ("validate_certs", "ca_path", "proxy_host", "proxy_port")})
         check_mode = bool(self._task.check_mode)
         sessions = 0
         try:
-            with Session(source_params.validated_parameters, check_mode=check_mode) as source:
+            with Session(source_params, check_mode=check_mode) as source:
                 sessions += 1
                 with crossvc.destination_session(source, targets) as dest:
                     sessions += 0 if dest is source else 1

@@ -152,7 +152,6 @@ FIELDS = [
     enabled_pair(),
 ]
 MEMBER_FIELDS = [Field("ratio", "ratio"), Field("order", "memberOrder"), enabled_pair()]
-MEMBERS = runner.ItemSet("members", "members", MEMBER_FIELDS, "member", partitioned=True)
 
 OPTIONS = dict(
     members=dict(type="list", elements="dict", options=dict(
@@ -172,7 +171,7 @@ OPTIONS = dict(
 )
 
 
-def member_items(params):
+def member_items(params, client=None):
     """The members as sub-collection items named ``server:virtual_server`` (None: leave them alone); bad values refused here."""
     label = "GTM pool %s" % full_path(params["name"], params["partition"])
     items = []
@@ -191,12 +190,8 @@ def member_items(params):
     return items if params["members"] is not None else None
 
 
-def prepare(params, client=None):
-    params["members"] = member_items(params)
-    return params
-
-
-POOL = runner.RestObject("/mgmt/tm/gtm/pool/a", "GTM pool", FIELDS, result_key="pool", prepare=prepare, items=MEMBERS)
+POOL = runner.RestObject("/mgmt/tm/gtm/pool/a", "GTM pool", FIELDS, result_key="pool",
+                         items=runner.ItemSet("members", "members", MEMBER_FIELDS, "member", True, member_items))
 
 
 def main():

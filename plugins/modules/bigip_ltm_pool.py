@@ -138,7 +138,6 @@ MEMBER_FIELDS = [
     Field("ratio", "ratio"),
     Field("description", "description"),
 ]
-MEMBERS = runner.ItemSet("members", "members", MEMBER_FIELDS, "member", partitioned=True)
 
 OPTIONS = dict(
     lb_method=dict(type="str", choices=LB_METHODS),
@@ -176,12 +175,8 @@ def member_items(params, client=None):
     return items if params["members"] is not None else None
 
 
-def prepare(params, client=None):
-    params["members"] = member_items(params, client)
-    return params
-
-
-POOL = runner.RestObject("/mgmt/tm/ltm/pool", "LTM pool", FIELDS, result_key="pool", prepare=prepare, items=MEMBERS)
+POOL = runner.RestObject("/mgmt/tm/ltm/pool", "LTM pool", FIELDS, result_key="pool",
+                         items=runner.ItemSet("members", "members", MEMBER_FIELDS, "member", True, member_items))
 
 
 def main():

@@ -97,6 +97,8 @@ class RestObject:
         params = dict(params)
         if self.prepare is not None:
             params = self.prepare(params, client) or params
+        if self.items is not None and self.items.build is not None:
+            params[self.items.option] = self.items.build(params, client)
         if self.items is not None:
             return ensure_with_items(client, self, params, diff_mode)
         return ensure(client, self, params, diff_mode)
@@ -185,7 +187,7 @@ def sync_items(client, collection, fields, desired_items, partition="Common", pu
     return changed, before, after
 
 
-ItemSet = namedtuple("ItemSet", "sub option fields what partitioned")
+ItemSet = namedtuple("ItemSet", "sub option fields what partitioned build", defaults=(None,))
 """A sub-collection managed together with its parent object.
 
 sub          URI segment under the parent (``members``, ``virtual-servers``)
@@ -194,6 +196,8 @@ option       the module option listing the items, and their key in the result an
 fields       the items' field table
 what         display name of one item, e.g. "member"
 partitioned  False for items addressed by bare name (GTM server virtual servers)
+build        optional ``build(params, client) -> items``: the option's items as the device names them (None: leave
+             them alone), bad values refused before any request; runs after the object's ``prepare``
 """
 
 
