@@ -89,7 +89,8 @@ def _defined(hostvars, name):
 def gtm_connections(devices, hostvars, connection_var):
     """``{device: bigip_gtm_ratio connection options}`` for ``devices`` (inventory host names, or a dict of explicit options)."""
     if isinstance(devices, str) or not isinstance(devices, (list, dict)):
-        raise AnsibleActionFail(f"gtm_devices must be a list of inventory hosts or a dict of connection options per device, got {devices!r}")
+        raise AnsibleActionFail("gtm_devices must be a list of inventory hosts or a dict of connection options per device, "
+                                f"got {devices!r}")
     given = devices if isinstance(devices, dict) else {device: None for device in devices}
     connections = {}
     for device, options in given.items():

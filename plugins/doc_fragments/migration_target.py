@@ -25,10 +25,14 @@ options:
     description: Target datastore. Required for a cross-vCenter move. When omitted, the VM's disks stay where they are.
     type: str
   resource_pool:
-    description: Target resource pool. Defaults to the VM's pool when the compute resource stays the same, otherwise the target host's root pool.
+    description:
+      - Target resource pool. Defaults to the VM's pool when the compute resource stays the same, otherwise the target host's
+        root pool.
     type: str
   folder:
-    description: Target VM folder name. Defaults to the VM's folder within the same datacenter, otherwise the target datacenter's root VM folder.
+    description:
+      - Target VM folder name. Defaults to the VM's folder within the same datacenter, otherwise the target datacenter's root
+        VM folder.
     type: str
   network_mapping:
     description: Port group to use at the target for each source port group. Unlisted port groups map to the port group with the same name.

@@ -243,11 +243,13 @@ def migrate(module, source):
             records, pending = relocate.planned_phases(plan["phases"]), []
             after = placement.predicted_placement(dest, plan, before)
         else:
-            records, pending = relocate.run(vm_session, vm, plan["phases"], p["wait"], p["timeout"], p["poll_interval"], f"{p['priority']}Priority")
+            records, pending = relocate.run(vm_session, vm, plan["phases"], p["wait"], p["timeout"], p["poll_interval"],
+                                            f"{p['priority']}Priority")
             after = placement.final_placement(vm_session, dest, vm, plan, finished=p["wait"] and not pending)
     result = dict(changed=bool(plan["phases"]), strategy=plan["strategy"], fallback_reason=plan["fallback_reason"], phases=records,
                   pending_phases=pending, placement_before=before, placement=after,
-                  tasks=[dict(name=rec["name"], task=rec["task"], vcenter=vm_session.params["hostname"]) for rec in records if rec.get("task")])
+                  tasks=[dict(name=rec["name"], task=rec["task"], vcenter=vm_session.params["hostname"])
+                         for rec in records if rec.get("task")])
     if module._diff:
         result["diff"] = diff_of(before, after)
     return result

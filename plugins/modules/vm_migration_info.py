@@ -19,7 +19,8 @@ author:
 options:
   tasks:
     description:
-      - Tasks to report. Each item is a task MoID (for example V(task-123)), or an item of RV(longdistance.vmotion.vm_longdistance_migrate#module:tasks),
+      - Tasks to report. Each item is a task MoID (for example V(task-123)), or an item of
+        RV(longdistance.vmotion.vm_longdistance_migrate#module:tasks),
         whose C(name) is echoed as the phase.
       - The tasks must belong to the connected vCenter (cross-vCenter relocation tasks run on the source vCenter).
     type: list
@@ -139,7 +140,8 @@ def read_task(session, item):
         facts = session.waiter().poll(vim.Task(moid, session.si._stub))
     except Exception as exc:  # pylint: disable=broad-except  # ManagedObjectNotFound arrives as VSphereError
         if getattr(exc, "fault", None) == "vmodl.fault.ManagedObjectNotFound":
-            raise ValidationError(f"task {moid} not found on {session.label} (tasks expire some time after completion)", object=moid) from exc
+            raise ValidationError(f"task {moid} not found on {session.label} (tasks expire some time after completion)",
+                                  object=moid) from exc
         raise
     return dict(facts, name=phase)
 

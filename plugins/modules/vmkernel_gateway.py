@@ -44,7 +44,8 @@ options:
     default: present
   mode:
     description:
-      - Where the gateway is set. V(vmknic) is the per-adapter override (API 6.5+), V(netstack) the gateway of the adapter's own TCP/IP stack
+      - Where the gateway is set. V(vmknic) is the per-adapter override (API 6.5+), V(netstack) the gateway of the adapter's own
+        TCP/IP stack
         (refused for the default stack), V(auto) picks V(netstack) for a vmknic on the C(vmotion) stack and V(vmknic) otherwise.
     type: str
     choices: [auto, vmknic, netstack]

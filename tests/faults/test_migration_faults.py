@@ -225,8 +225,8 @@ def test_session_expiry_during_polling(lab):
     pair, bigips = lab
     pair.primary.slow_migrations(extra_seconds=150, count=2)
     on_event = once_when(lambda line: "storage" in line and "%" in line, pair.primary.expire_sessions)
-    decision, state, _lines = wave(lab, names=["web-01", "web-02"], on_event=on_event)
-    assert on_event.fired and decision["status"] == "success"
+    decision, state, lines = wave(lab, names=["web-01", "web-02"], on_event=on_event)
+    assert on_event.fired and decision["status"] == "success", (state["failure"], lines)
     assert [where(pair, n) for n in ("web-01", "web-02")] == ["secondary", "secondary"]
     assert gtm_held(bigips.primary) == gtm_held(bigips.secondary) == ALL
 

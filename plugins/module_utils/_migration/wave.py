@@ -327,7 +327,8 @@ class Wave:
                 cells.append(f"{name} {vm['status']}")
         waiting = sum(1 for name in self.state["order"] if vms[name]["status"] == "waiting")
         return (f"[{self.clock() - self.started:6.1f} s] " + (" | ".join(cells) or "nothing running")
-                + f" | waiting {waiting} | moved {len(scheduler.moved(self.state))}/{len(self.state['order'])} | GTM {self.state['gtm_stage']}")
+                + f" | waiting {waiting} | moved {len(scheduler.moved(self.state))}/{len(self.state['order'])}"
+                + f" | GTM {self.state['gtm_stage']}")
 
     # --- the loop ----------------------------------------------------------------------------
     def run(self):

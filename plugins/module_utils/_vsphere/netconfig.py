@@ -90,8 +90,8 @@ def gateway_mode(state, vnic, mode):
     if mode == "auto":
         mode = "netstack" if stack == VMOTION_STACK else "vmknic"
     if mode == "netstack" and stack == DEFAULT_STACK:
-        raise ValidationError(f"{vnic.device} on host {state['name']} is on the default TCP/IP stack: its gateway is the management gateway, "
-                              "which this module never changes; use mode vmknic", object=state["name"])
+        raise ValidationError(f"{vnic.device} on host {state['name']} is on the default TCP/IP stack: its gateway is the management "
+                              "gateway, which this module never changes; use mode vmknic", object=state["name"])
     if mode == "vmknic" and state["api"] < VMKNIC_OVERRIDE_API:
         raise ValidationError(f"host {state['name']} (API {'.'.join(map(str, state['api'])) or 'unknown'}) predates per-vmknic gateways "
                               "(API 6.5); put the vMotion vmknic on the vmotion TCP/IP stack and use mode netstack", object=state["name"])
@@ -121,7 +121,8 @@ def set_gateway(session, state, vnic, mode, gateway):
     route = _new_route_config(state, vnic, mode, gateway)
     if mode == "vmknic":
         spec = vim.host.VirtualNic.Specification(ipRouteSpec=vim.host.VirtualNic.IpRouteSpec(ipRouteConfig=route))
-        session.write(state["network_system"], "UpdateVirtualNic", vnic.device, spec, what=f"UpdateVirtualNic({vnic.device}) on {state['name']}")
+        session.write(state["network_system"], "UpdateVirtualNic", vnic.device, spec,
+                      what=f"UpdateVirtualNic({vnic.device}) on {state['name']}")
         return
     stack = vim.host.NetStackInstance(key=vnic.spec.netStackInstanceKey, ipRouteConfig=route)
     config = vim.host.NetworkConfig(netStackSpec=[vim.host.NetworkConfig.NetStackSpec(operation="edit", netStackInstance=stack)])
@@ -219,7 +220,8 @@ def plan_gateway(facts, vnic, mode="auto", state="present", gateway=None):
     return mode, before, after
 
 
-def plan_host(session, host, device=None, mode="auto", state="present", gateway=None, bind_to_vmknics=None, missing_option="fail", warn=None):
+def plan_host(session, host, device=None, mode="auto", state="present", gateway=None, bind_to_vmknics=None, missing_option="fail",
+              warn=None):
     """Read one host and decide what to change; nothing is written. Returns the plan (``result`` is user-facing)."""
     facts = read_host(session, host)
     vnic = vmotion_vnic(session, facts, device)

@@ -25,7 +25,8 @@ DESTINATION_SPEC = dict(hostname=dict(type="str"), username=dict(type="str"), pa
 TARGET_SPEC = dict(
     esxi_hostname=dict(type="str"), cluster_name=dict(type="str"), datacenter=dict(type="str"), datastore=dict(type="str"),
     resource_pool=dict(type="str"), folder=dict(type="str"),
-    network_mapping=dict(type="list", elements="dict", options=dict(source=dict(type="str", required=True), target=dict(type="str", required=True))),
+    network_mapping=dict(type="list", elements="dict",
+                         options=dict(source=dict(type="str", required=True), target=dict(type="str", required=True))),
     destination_vcenter=dict(type="dict", options=DESTINATION_SPEC),
     strategy=dict(type="str", choices=["storage_first", "combined"], default="storage_first"),
     allow_powered_off=dict(type="bool", default=False),
@@ -57,7 +58,8 @@ def vm_facts(session, vm):
 
 def _named(session, name):
     """``[(vm, folder name, instance UUID)]`` of every VM called ``name`` in ``session``'s vCenter (one read)."""
-    found = [(obj, props) for obj, props in lookup.retrieve(session, "vm", ["name", "parent", "config.instanceUuid"]) if props.get("name") == name]
+    found = [(obj, props) for obj, props in lookup.retrieve(session, "vm", ["name", "parent", "config.instanceUuid"])
+             if props.get("name") == name]
     return [(obj, _name(session, props.get("parent")), props.get("config.instanceUuid")) for obj, props in found]
 
 
@@ -86,7 +88,8 @@ def locate_vm(source, dest, params):
         try:
             return dest, lookup.find_vm(dest, **query)
         except ValidationError as exc:
-            raise ValidationError(f"VM '{params['uuid']}' found neither on {source.label} nor on {dest.label}", object=params["uuid"]) from exc
+            raise ValidationError(f"VM '{params['uuid']}' found neither on {source.label} nor on {dest.label}",
+                                  object=params["uuid"]) from exc
     at_source = _named(source, name)
     at_dest = [] if dest is source else _named(dest, name)
     if len(at_source) == 1 and len(at_dest) == 1 and at_source[0][2] and at_source[0][2] == at_dest[0][2]:
@@ -228,7 +231,8 @@ def observe(dest, vm_session, vm, params):
                                dest_label=dest.label)
         if not same_vc:
             seen["storage"]["target_url"] = dest.call(lambda: target["datastore"].summary.url, what="reading the datastore URL")
-            seen["storage"]["urls"] = {obj._moId: props.get("summary.url") for obj, props in lookup.retrieve(vm_session, "datastore", ["summary.url"])}
+            seen["storage"]["urls"] = {obj._moId: props.get("summary.url")
+                                       for obj, props in lookup.retrieve(vm_session, "datastore", ["summary.url"])}
     if not same_vc and not missing:
         seen["service"] = service_locator(dest)
     return seen
@@ -240,7 +244,8 @@ def predicted_placement(dest, plan_, before):
         return before
     target = plan_["target"]
     return dict(before, vcenter=dest.params["hostname"], vcenter_uuid=instance_uuid(dest), host=target["host_name"],
-                datacenter=_name(dest, lookup.datacenter_of(target["host"])), datastores=sorted(_name(dest, ds) for ds in target["datastores"]),
+                datacenter=_name(dest, lookup.datacenter_of(target["host"])),
+                datastores=sorted(_name(dest, ds) for ds in target["datastores"]),
                 resource_pool=_name(dest, target["pool"]), folder=_name(dest, target["folder"]),
                 moid=before["moid"] if plan_["same_vc"] else None)
 

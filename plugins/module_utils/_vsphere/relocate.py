@@ -41,8 +41,9 @@ def network_changes(seen, mapping):
         device.backing = seen["backings"][wanted]
         edits.append(vim.vm.device.VirtualDeviceSpec(operation="edit", device=device))
     if missing:
-        raise ValidationError(f"target host {target['host_name']} lacks the port group(s) for VM {seen['vm']['name']}: {'; '.join(missing)} "
-                              f"(it has {', '.join(sorted(target['networks'])) or 'none'}); use network_mapping", object=seen["vm"]["name"])
+        raise ValidationError(f"target host {target['host_name']} lacks the port group(s) for VM {seen['vm']['name']}: "
+                              f"{'; '.join(missing)} (it has {', '.join(sorted(target['networks'])) or 'none'}); use network_mapping",
+                              object=seen["vm"]["name"])
     return edits
 
 
@@ -63,8 +64,8 @@ def storage_step(seen, datastore_name):
     local = [ds for ds in storage["source_host_datastores"] if urls.get(ds._moId) == url]
     if local:
         return local[0], False, None
-    return None, False, (f"datastore {datastore_name} of {storage['dest_label']} is not reachable from source host {storage['source_host']}: "
-                         "storage and compute move in one relocation")
+    return None, False, (f"datastore {datastore_name} of {storage['dest_label']} is not reachable from source host "
+                         f"{storage['source_host']}: storage and compute move in one relocation")
 
 
 def plan_of(seen, params):
@@ -79,7 +80,8 @@ def plan_of(seen, params):
     compute_done = same_vc and _same(vmf["host"], target["host"]) and _same(vmf["pool"], target["pool"]) \
         and _same(vmf["folder"], target["folder"]) and not nic_edits
     full = vim.vm.RelocateSpec(host=target["host"], pool=target["pool"], datastore=target["datastore"], deviceChange=nic_edits,
-                               service=seen["service"], folder=None if same_vc and _same(vmf["folder"], target["folder"]) else target["folder"])
+                               service=seen["service"],
+                               folder=None if same_vc and _same(vmf["folder"], target["folder"]) else target["folder"])
     storage_ds, storage_done, reason = storage_step(seen, params.get("datastore"))
     if params["strategy"] == "combined" or (compute_done and storage_done):
         reason = None
@@ -88,7 +90,8 @@ def plan_of(seen, params):
     elif params["strategy"] == "combined" or reason:
         phases = [("relocate", full)]
     else:
-        phases = ([] if storage_done else [("storage", vim.vm.RelocateSpec(datastore=storage_ds))]) + ([] if compute_done else [("compute", full)])
+        phases = (([] if storage_done else [("storage", vim.vm.RelocateSpec(datastore=storage_ds))])
+                  + ([] if compute_done else [("compute", full)]))
     return dict(phases=phases, strategy="combined" if reason else params["strategy"], fallback_reason=reason, vm=vmf, target=target,
                 same_vc=same_vc)
 
@@ -131,4 +134,5 @@ def run(vm_session, vm, phases, wait=True, timeout=3600, poll_interval=5.0, prio
 def planned_phases(phases):
     """Check-mode view of the phases: what each would move, nothing started."""
     return [dict(name=name, state="planned", host_moid=spec.host._moId if spec.host else None,
-                 datastore_moid=spec.datastore._moId if spec.datastore else None, cross_vcenter=spec.service is not None) for name, spec in phases]
+                 datastore_moid=spec.datastore._moId if spec.datastore else None, cross_vcenter=spec.service is not None)
+            for name, spec in phases]

@@ -85,9 +85,11 @@ def server_thumbprint(host, port, validate_certs=True, ca_path=None, proxy_host=
         with raw, context.wrap_socket(raw, server_hostname=host) as tls:
             der = tls.getpeercert(binary_form=True)
     except ssl.SSLError as exc:
-        raise VSphereError(f"TLS certificate of {host}:{port} could not be verified: {exc}", fault=fault_name(exc), obj=f"{host}:{port}") from exc
+        raise VSphereError(f"TLS certificate of {host}:{port} could not be verified: {exc}", fault=fault_name(exc),
+                           obj=f"{host}:{port}") from exc
     except OSError as exc:
-        raise VSphereError(f"Cannot reach {host}:{port} to read its TLS certificate: {exc}", fault=fault_name(exc), obj=f"{host}:{port}") from exc
+        raise VSphereError(f"Cannot reach {host}:{port} to read its TLS certificate: {exc}", fault=fault_name(exc),
+                           obj=f"{host}:{port}") from exc
     digest = hashlib.sha1(der).hexdigest().upper()  # nosec B324 - vSphere's ServiceLocator names SHA-1
     return ":".join(digest[i:i + 2] for i in range(0, len(digest), 2))
 

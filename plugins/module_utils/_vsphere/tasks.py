@@ -74,7 +74,8 @@ def task_facts(task, info):
 def task_error(facts, what):
     """The ``VSphereError`` for a task that ended in state ``error``."""
     error = facts["error"] or dict(fault=None, msg="no fault reported")
-    return VSphereError(f"{what} failed (task {facts['task']}): {error['msg']}", fault=error["fault"], task=facts["task"], obj=facts["entity"])
+    return VSphereError(f"{what} failed (task {facts['task']}): {error['msg']}", fault=error["fault"], task=facts["task"],
+                        obj=facts["entity"])
 
 
 class TaskWaiter:
@@ -120,7 +121,8 @@ class TaskWaiter:
             delay = next(delays, None)
             if delay is None:
                 raise TaskTimeoutError(f"{what} did not finish within {self.timeout:.0f} s (task {facts['task']} is {facts['state']}, "
-                                       f"progress {facts['progress']}); it keeps running in vSphere", task=facts["task"], obj=facts["entity"])
+                                       f"progress {facts['progress']}); it keeps running in vSphere", task=facts["task"],
+                                       obj=facts["entity"])
             self.sleep(delay)
 
 
@@ -151,7 +153,8 @@ class TaskWatch:
 
     def watch(self, task):
         pc = vmodl.query.PropertyCollector
-        spec = pc.FilterSpec(objectSet=[pc.ObjectSpec(obj=task, skip=False)], propSet=[pc.PropertySpec(type=vim.Task, pathSet=["info.state"])])
+        spec = pc.FilterSpec(objectSet=[pc.ObjectSpec(obj=task, skip=False)],
+                             propSet=[pc.PropertySpec(type=vim.Task, pathSet=["info.state"])])
         self.filters[task._moId] = self.session.call(self.collector.CreateFilter, spec, True, what=f"watching task {task._moId}")
 
     def forget(self, task):
