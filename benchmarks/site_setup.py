@@ -74,9 +74,9 @@ def network_tasks() -> list[Task]:
             Task(role, "bigip_wom_endpoint", {"type": "remote", "address": PEER["self_ip"], "routing": "enabled", "tunnel_port": 443,
                                               "server_ssl": "none", "enabled": True}),
             Task(role, "bigip_isession_profile", {"name": "vmotion-isession", "partition": "Common", "parent": "isession",
-                                                  "deduplication": False, "reuse_connection": False}),
+                                                  "deduplication": False, "reuse_connection": False, "data_encryption": True}),
             Task(role, "bigip_wom_policy", {"name": "vsphere-vmotion", "partition": "Common", "destination": PEER["policy_host"],
-                                            "destination_type": "host", "port": 8000, "lan_clients": True, "encrypt": True,
+                                            "destination_type": "host", "port": 8000, "lan_clients": True,
                                             "vlans": [LOCAL["vlan"]], "isession_profile": "vmotion-isession"})]
 
 

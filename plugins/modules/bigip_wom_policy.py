@@ -16,10 +16,11 @@ description:
     only on the given VLANs, with the iSession profile and the TCP profiles that answer
     I(Will clients be connecting to this virtual server over a LAN?) - and the answer to
     I(Would you like to encrypt tunneled data?).
-  - Encryption has no confirmed REST representation in the wizard. This collection represents it
-    by the C(dataEncryption) setting of the policy's iSession profile (the setting the built-in
-    C(isession-encrypt) profile turns on; see C(docs/wom-shapes.md)). O(encrypt) therefore changes
-    the iSession profile, so give every policy its own iSession profile, as the guide recommends.
+  - The wizard's encryption answer is not a setting of the virtual server. This collection keeps it as the
+    C(dataEncryption) setting of the policy's iSession profile (the setting the built-in C(isession-encrypt) profile
+    turns on; see C(docs/wom-shapes.md)), which M(longdistance.vmotion.bigip_isession_profile) owns
+    (O(longdistance.vmotion.bigip_isession_profile#module:data_encryption)). Give every policy its own iSession profile,
+    as the guide recommends.
   - The module manages the virtual server's destination, mask, VLANs, state and its complete
     profile list (iSession plus client- and server-side TCP; other profiles are removed). It never
     touches a pool, iRules or other settings of the virtual server.
@@ -64,11 +65,6 @@ options:
         side (the tunnel); V(false) uses C(tcp-wan-optimized) on both sides.
     type: bool
     default: true
-  encrypt:
-    description:
-      - The wizard's I(Would you like to encrypt tunneled data?), kept as the data encryption
-        setting of O(isession_profile) (unconfirmed representation, see the description).
-    type: bool
   vlans:
     description:
       - VLANs the virtual server listens on (by name in O(partition), or full path); order does not matter. An empty
@@ -95,7 +91,6 @@ EXAMPLES = r"""
     destination: 10.133.58.50
     port: 8000
     lan_clients: true
-    encrypt: true
     vlans: [vmotion-vlan]
     isession_profile: vmotion-isession
   module_defaults:
@@ -133,7 +128,6 @@ policy:
       - {name: /Common/vmotion-isession, context: all}
       - {name: /Common/tcp-lan-optimized, context: clientside}
       - {name: /Common/tcp-wan-optimized, context: serverside}
-    encrypt: true
 diff:
   description: Managed settings before and after, with O(ignore:--diff).
   returned: when diff mode is on
@@ -142,8 +136,8 @@ diff:
 
 import ipaddress
 
-from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip import runner, wom
-from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.client import BIGIP, resource_path
+from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip import runner
+from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.client import BIGIP
 from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.names import (
     enabled_pair, full_path, join_address_port, split_address_port, ip_and_prefix)
 from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip.partition import default_route_domain
@@ -154,7 +148,6 @@ from ansible_collections.longdistance.vmotion.plugins.module_utils._module impor
 VIRTUAL = "/mgmt/tm/ltm/virtual"
 LAN_TCP = "/Common/tcp-lan-optimized"
 WAN_TCP = "/Common/tcp-wan-optimized"
-ENCRYPTION = wom.POLICY_ENCRYPTION
 
 ARGUMENT_SPEC = dict(
     name=dict(type="str", required=True),
@@ -165,7 +158,6 @@ ARGUMENT_SPEC = dict(
     netmask=dict(type="str"),
     port=dict(type="int", default=8000),
     lan_clients=dict(type="bool", default=True),
-    encrypt=dict(type="bool"),
     vlans=dict(type="list", elements="str"),
     isession_profile=dict(type="str"),
     enabled=dict(type="bool"),
@@ -245,36 +237,10 @@ def desired(params, client=None):
     return wanted, "/%s/%s" % (params["partition"], join_address_port(wanted["destination"], params["port"]))
 
 
-def read_encryption(client, params):
-    """Whether the policy's iSession profile encrypts, and its path; fails when the profile is missing."""
-    path = resource_path(ENCRYPTION["path"], full_path(params["isession_profile"], params["partition"]))
-    label = "iSession profile %s" % full_path(params["isession_profile"], params["partition"])
-    profile = client.get(path, what=label)
-    if profile is None:
-        raise ValidationError("WAN optimization policy %s: %s does not exist" % (params["name"], label))
-    return profile.get(ENCRYPTION["prop"]) == ENCRYPTION["on"], path, label
-
 
 def ensure(module, client, diff):
     params, destination = desired(module.params, client)
-    spec = virtual_spec(destination)
-    encryption = None
-    if params["state"] == "present" and params["encrypt"] is not None:
-        encryption = read_encryption(client, params)
-    outcome = runner.ensure(client, spec, params, diff)
-    if encryption is None:
-        return outcome
-    encrypting, path, label = encryption
-    if encrypting != params["encrypt"]:
-        outcome["changed"] = True
-        if not client.check_mode:
-            client.patch(path, {ENCRYPTION["prop"]: ENCRYPTION["on"] if params["encrypt"] else ENCRYPTION["off"]}, what=label)
-    outcome["policy"]["encrypt"] = params["encrypt"]
-    if diff:
-        if outcome["diff"]["before"]:
-            outcome["diff"]["before"]["encrypt"] = encrypting
-        outcome["diff"]["after"]["encrypt"] = params["encrypt"]
-    return outcome
+    return runner.ensure(client, virtual_spec(destination), params, diff)
 
 
 def main():

@@ -152,10 +152,5 @@ screen, and the only way to change its IP address). A REST singleton has no DELE
 modelled as a PUT of the row's defaults without ``ip``: the singleton goes back to its unconfigured
 state; a following PATCH with the new ``ip`` re-creates it. Used by bigip_wom_endpoint."""
 
-POLICY_ENCRYPTION = {"path": ISESSION_PROFILE_PATH, "prop": "dataEncryption", "on": "enabled", "off": "disabled"}
-"""UNCONFIRMED: where the optimization-policy wizard keeps "Would you like to encrypt tunneled data?"
-(guide, Figure 5). Represented by the (confirmed) ``dataEncryption`` setting of the iSession profile
-the policy's virtual server uses (the built-in ``isession-encrypt`` profile is the same setting
-turned on). Used by bigip_wom_policy."""
 
 ALL_SHAPES = (LOCAL_ENDPOINT, REMOTE_ENDPOINT, ADVERTISED_ROUTE, ENDPOINT_DISCOVERY, SERVER_DISCOVERY)

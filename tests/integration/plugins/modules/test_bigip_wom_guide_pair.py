@@ -28,9 +28,10 @@ def guide_tasks(site):
         ("bigip_wom_advertised_route", {"alias": site["alias"], "subnet": site["subnet"], "netmask": "255.255.255.0", "enabled": True}),
         ("bigip_wom_endpoint", {"type": "remote", "address": site["peer"], "routing": "enabled", "tunnel_port": 443, "server_ssl": "none",
                                 "enabled": True}),
-        ("bigip_isession_profile", {"name": "vmotion-isession", "parent": "isession", "deduplication": False, "reuse_connection": False}),
+        ("bigip_isession_profile", {"name": "vmotion-isession", "parent": "isession", "deduplication": False, "reuse_connection": False,
+                                    "data_encryption": True}),
         ("bigip_wom_policy", {"name": "vsphere-vmotion", "destination": site["vmotion_host"], "port": 8000, "lan_clients": True,
-                              "encrypt": True, "vlans": ["vmotion-vlan"], "isession_profile": "vmotion-isession"}),
+                              "vlans": ["vmotion-vlan"], "isession_profile": "vmotion-isession"}),
     ]
 
 

@@ -1,5 +1,6 @@
 """bigip_wom_policy against the BIG-IP simulator: the optimization virtual server of the guide's
-Figure 5 (destination, VLANs, profiles by the LAN answer) and encryption on the iSession profile."""
+Figure 5 (destination, VLANs, profiles by the LAN answer); the iSession profile (and its encryption) is
+bigip_isession_profile's alone."""
 from __future__ import annotations
 
 import pytest
@@ -10,8 +11,7 @@ from bigip_crud import CrudCases, DeviceError, Log, Scenario, run, run_ok, subse
 pytestmark = pytest.mark.bigip_sim
 
 PATH = "/mgmt/tm/ltm/virtual/~Common~vsphere-vmotion"
-PROFILE_PATH = wom.POLICY_ENCRYPTION["path"] + "/~Common~vmotion-isession"
-ENCRYPT = wom.POLICY_ENCRYPTION["prop"]
+PROFILE_PATH = wom.ISESSION_PROFILE_PATH + "/~Common~vmotion-isession"
 GUIDE = {"name": "vsphere-vmotion", "destination": "10.133.58.50", "port": 8000, "lan_clients": True,
          "vlans": ["vmotion-vlan"], "isession_profile": "vmotion-isession"}
 ISESSION = {"name": "/Common/vmotion-isession", "context": "all"}
@@ -62,38 +62,22 @@ def test_profiles_follow_the_lan_answer(bigip_sim):
     assert profiles_on_device(bigip_sim) == [("/Common/tcp-wan-optimized", "all"), ("/Common/vmotion-isession", "all")]
 
 
-def test_encrypt_is_kept_on_the_isession_profile(bigip_sim):
+def test_the_policy_writes_only_its_virtual_server_never_the_isession_profile(bigip_sim):
     vlan_and_profile(bigip_sim)
+    run_ok(bigip_sim, "bigip_isession_profile", {"name": "vmotion-isession", "data_encryption": True})
+    profile = bigip_sim.peek(PROFILE_PATH)
     log = Log(bigip_sim)
-    result = run_ok(bigip_sim, "bigip_wom_policy", dict(GUIDE, encrypt=True), diff=True)
-    assert [(w["method"], w["path"]) for w in log.writes()] == [("POST", "/mgmt/tm/ltm/virtual"), ("PATCH", PROFILE_PATH)]
-    assert log.writes()[1]["body"] == {ENCRYPT: wom.POLICY_ENCRYPTION["on"]}
-    assert bigip_sim.peek(PROFILE_PATH)[ENCRYPT] == "enabled"
-    assert result["policy"]["encrypt"] is True and result["diff"]["after"]["encrypt"] is True
-    again = Log(bigip_sim)
-    assert run_ok(bigip_sim, "bigip_wom_policy", dict(GUIDE, encrypt=True))["changed"] is False
-    again.assert_no_writes()
+    run_ok(bigip_sim, "bigip_wom_policy", GUIDE)
+    run_ok(bigip_sim, "bigip_wom_policy", dict(GUIDE, lan_clients=False))
+    assert {w["path"] for w in log.writes()} == {"/mgmt/tm/ltm/virtual", PATH}, "one owner per property: the profile is not written"
+    assert bigip_sim.peek(PROFILE_PATH) == profile
 
 
-def test_encrypt_off_in_check_mode_predicts_without_writing(bigip_sim):
+def test_encrypt_is_the_isession_profiles_option_not_the_policys(bigip_sim):
     vlan_and_profile(bigip_sim)
-    run_ok(bigip_sim, "bigip_wom_policy", dict(GUIDE, encrypt=True))
-    log = Log(bigip_sim)
-    result = run_ok(bigip_sim, "bigip_wom_policy", dict(GUIDE, encrypt=False), check_mode=True, diff=True)
-    assert result["changed"] is True
-    log.assert_no_writes()
-    assert result["diff"]["before"]["encrypt"] is True and result["diff"]["after"]["encrypt"] is False
-    assert bigip_sim.peek(PROFILE_PATH)[ENCRYPT] == "enabled"
-    run_ok(bigip_sim, "bigip_wom_policy", dict(GUIDE, encrypt=False))
-    assert bigip_sim.peek(PROFILE_PATH)[ENCRYPT] == "disabled"
-
-
-def test_encrypt_with_a_missing_profile_fails_before_any_write(bigip_sim):
-    run_ok(bigip_sim, "bigip_vlan", {"name": "vmotion-vlan", "interfaces": [{"name": "1.14"}]})
     log = Log(bigip_sim)
     result = run(bigip_sim, "bigip_wom_policy", dict(GUIDE, encrypt=True))
-    assert result["failed"] is True
-    assert "WAN optimization policy vsphere-vmotion: iSession profile /Common/vmotion-isession does not exist" in result["msg"]
+    assert result["failed"] is True and "encrypt" in result["msg"]
     log.assert_no_writes()
 
 
@@ -140,11 +124,12 @@ def test_settings_it_does_not_manage_are_left_alone(bigip_sim):
 
 def test_delete_leaves_the_isession_profile(bigip_sim):
     vlan_and_profile(bigip_sim)
-    run_ok(bigip_sim, "bigip_wom_policy", dict(GUIDE, encrypt=True))
+    run_ok(bigip_sim, "bigip_isession_profile", {"name": "vmotion-isession", "data_encryption": True})
+    run_ok(bigip_sim, "bigip_wom_policy", GUIDE)
     log = Log(bigip_sim)
-    run_ok(bigip_sim, "bigip_wom_policy", {"name": "vsphere-vmotion", "state": "absent", "encrypt": False})
+    run_ok(bigip_sim, "bigip_wom_policy", {"name": "vsphere-vmotion", "state": "absent"})
     log.only_write("DELETE", PATH)
-    assert bigip_sim.peek(PROFILE_PATH)[ENCRYPT] == "enabled"
+    assert bigip_sim.peek(PROFILE_PATH)["dataEncryption"] == "enabled"
 
 
 @pytest.mark.parametrize("args,message", [
