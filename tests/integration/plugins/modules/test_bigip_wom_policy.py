@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.longdistance.vmotion.plugins.module_utils._bigip import wom
-from bigip_crud import CrudCases, DeviceError, Log, Scenario, run, run_ok, subset
+from bigip_crud import CrudCases, DeviceError, Log, Scenario, absent, run, run_ok, subset
 
 pytestmark = pytest.mark.bigip_sim
 
@@ -151,3 +151,11 @@ def test_destination_and_profile_are_required_when_present(bigip_sim):
     result = run(bigip_sim, "bigip_wom_policy", {"name": "vsphere-vmotion", "vlans": ["vmotion-vlan"]})
     assert result["failed"] is True
     assert "state is present but all of the following are missing: destination, isession_profile" in result["msg"]
+
+
+def test_a_missing_isession_profile_is_the_devices_refusal_and_nothing_is_created(bigip_sim):
+    run_ok(bigip_sim, "bigip_vlan", {"name": "vmotion-vlan", "interfaces": [{"name": "1.14"}]})
+    result = run(bigip_sim, "bigip_wom_policy", GUIDE)
+    assert result["failed"] is True
+    assert "vmotion-isession" in result["msg"] and "was not found" in result["msg"], result["msg"]
+    assert absent(bigip_sim, PATH)
