@@ -237,7 +237,6 @@ def desired(params, client=None):
     return wanted, "/%s/%s" % (params["partition"], join_address_port(wanted["destination"], params["port"]))
 
 
-
 def ensure(module, client, diff):
     params, destination = desired(module.params, client)
     return runner.ensure(client, virtual_spec(destination), params, diff)
