@@ -193,3 +193,22 @@ def write_json(out_dir: str, name: str, payload: dict) -> str:
     with open(path, "w", encoding="utf-8") as handle:
         json.dump(document, handle, indent=1)
     return path
+
+
+
+def device_figures(sim, latency_ms: int) -> dict:
+    """What one device saw since its log was last cleared: requests, logins, logouts, GETs, writes, configuration saves,
+    refused requests (a refused login aside), REST seconds (first to last request plus one latency), every call and the
+    bodies of the writes."""
+    log = settled_log(sim)
+    calls = [(r["method"], r["path"], r["status"]) for r in log]
+    tm = [c for c in calls if c[1].startswith("/mgmt/tm")]
+    times = [r["time"] for r in log]
+    return {"requests": len(calls), "logins": sum(1 for c in calls if c[1] == LOGIN[1]),
+            "logouts": sum(1 for c in calls if c[0] == "DELETE" and c[1].startswith(TOKEN_PREFIX)),
+            "gets": sum(1 for c in tm if c[0] == "GET"), "writes": sum(1 for c in tm if is_write(c[0], c[1])),
+            # the roles' closing configuration save runs on every run (docs/reliability.md)
+            "saves": sum(1 for c in tm if (c[0], c[1]) == ("POST", "/mgmt/tm/sys/config")),
+            "errors": sum(1 for c in calls if c[2] >= 400 and c[1] != LOGIN[1]),
+            "rest_s": round(times[-1] - times[0] + latency_ms / 1000.0, 2) if times else 0.0, "calls": calls,
+            "write_bodies": [[r["method"], r["path"], r.get("body")] for r in log if is_write(r["method"], r["path"])]}

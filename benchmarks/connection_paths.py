@@ -26,13 +26,11 @@ import sys
 import tempfile
 import time
 
-from _bench import (REPO, TOKEN_PREFIX, BenchError, Deadline, is_write, machine, set_latency, settled_log, simulators, table,
-                    write_json)
+from _bench import REPO, BenchError, Deadline, device_figures, machine, set_latency, simulators, table, write_json
 
 SEEDS = {"primary": os.path.join(REPO, "tests/simulators/bigip/seeds/lab-primary.json"),
          "secondary": os.path.join(REPO, "tests/simulators/bigip/seeds/lab-secondary.json")}
 HOSTS = {"primary": "bigip-primary", "secondary": "bigip-secondary"}
-LOGIN_PATH = "/mgmt/shared/authn/login"
 PLAYBOOK_TIMEOUT_S = 600
 VLAN_ARGS = {"name": "vmotion-vlan", "interfaces": [{"name": "1.14", "tagged": False}]}
 
@@ -96,18 +94,6 @@ def ansible_playbook(paths: dict, inventory: str, playbook: str, *args: str, pip
         raise BenchError("ansible-playbook %s -i %s failed (rc %s):\n%s" % (playbook, inventory, proc.returncode, proc.stdout[-3000:]))
     return wall
 
-
-def device_figures(sim, latency_ms: int) -> dict:
-    log = settled_log(sim)
-    calls = [(r["method"], r["path"], r["status"]) for r in log]
-    tm = [c for c in calls if c[1].startswith("/mgmt/tm")]
-    times = [r["time"] for r in log]
-    return {"requests": len(calls), "logins": sum(1 for c in calls if c[1] == LOGIN_PATH),
-            "logouts": sum(1 for c in calls if c[0] == "DELETE" and c[1].startswith(TOKEN_PREFIX)),
-            "gets": sum(1 for c in tm if c[0] == "GET"), "writes": sum(1 for c in tm if is_write(c[0], c[1])),
-            # the roles' closing configuration save runs on every run (docs/reliability.md)
-            "saves": sum(1 for c in tm if (c[0], c[1]) == ("POST", "/mgmt/tm/sys/config")),
-            "rest_s": round(times[-1] - times[0] + latency_ms / 1000.0, 2) if times else 0.0, "calls": calls}
 
 
 def measure(paths: dict, sims: dict, latency_ms: int, path: str, what: str, deadline: Deadline, noop_tasks: int,

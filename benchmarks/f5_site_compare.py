@@ -41,14 +41,13 @@ import time
 
 import yaml
 
-from _bench import REPO, TOKEN_PREFIX, BenchError, Deadline, is_write, machine, set_latency, settled_log, simulators, table, write_json
+from _bench import REPO, BenchError, Deadline, device_figures, machine, set_latency, simulators, table, write_json
 from tests.conftest import COLLECTIONS_PATH
 from tests.simulators.bigip.harness import SimulatorError
 
 SEEDS = {"primary": os.path.join(REPO, "tests/simulators/bigip/seeds/lab-primary.json"),
          "secondary": os.path.join(REPO, "tests/simulators/bigip/seeds/lab-secondary.json")}
 HOSTS = {"primary": "bigip-primary", "secondary": "bigip-secondary"}
-LOGIN_PATH = "/mgmt/shared/authn/login"
 PLAYBOOK_TIMEOUT_S = 900
 IRULE = os.path.join(REPO, "roles", "bigip_ltm_migration", "files", "vmotion-irule.tcl")
 MONITOR = "VM-http-monitor"
@@ -223,18 +222,6 @@ def run_playbook(impl: str, args: argparse.Namespace, workdir: str, inventory: s
             recap[host.strip()] = {k: int(val) for k, val in (kv.split("=") for kv in counts.split())}
     return wall, recap
 
-
-def device_figures(sim, latency_ms: int) -> dict:
-    log = settled_log(sim)
-    calls = [(r["method"], r["path"], r["status"]) for r in log]
-    tm = [c for c in calls if c[1].startswith("/mgmt/tm")]
-    times = [r["time"] for r in log]
-    return {"requests": len(calls), "logins": sum(1 for c in calls if c[1] == LOGIN_PATH),
-            "logouts": sum(1 for c in calls if c[0] == "DELETE" and c[1].startswith(TOKEN_PREFIX)),
-            "gets": sum(1 for c in tm if c[0] == "GET"), "writes": sum(1 for c in tm if is_write(c[0], c[1])),
-            "errors": sum(1 for c in calls if c[2] >= 400 and c[1] != LOGIN_PATH),
-            "rest_s": round(times[-1] - times[0] + latency_ms / 1000.0, 2) if times else 0.0, "calls": calls,
-            "write_bodies": [[r["method"], r["path"], r.get("body")] for r in log if is_write(r["method"], r["path"])]}
 
 
 # -- the device state after the first run ------------------------------------------------------------
