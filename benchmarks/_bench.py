@@ -195,7 +195,6 @@ def write_json(out_dir: str, name: str, payload: dict) -> str:
     return path
 
 
-
 def device_figures(sim, latency_ms: int) -> dict:
     """What one device saw since its log was last cleared: requests, logins, logouts, GETs, writes, configuration saves,
     refused requests (a refused login aside), REST seconds (first to last request plus one latency), every call and the

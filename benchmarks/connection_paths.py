@@ -95,7 +95,6 @@ def ansible_playbook(paths: dict, inventory: str, playbook: str, *args: str, pip
     return wall
 
 
-
 def measure(paths: dict, sims: dict, latency_ms: int, path: str, what: str, deadline: Deadline, noop_tasks: int,
             pipelining: bool = False) -> dict:
     deadline.check("%s %s" % (path, what))

@@ -223,7 +223,6 @@ def run_playbook(impl: str, args: argparse.Namespace, workdir: str, inventory: s
     return wall, recap
 
 
-
 # -- the device state after the first run ------------------------------------------------------------
 
 VOLATILE = {"generation", "selfLink", "kind", "fullPath", "membersReference", "virtualServersReference", "poolsCnameReference",
