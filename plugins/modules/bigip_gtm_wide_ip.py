@@ -130,17 +130,16 @@ def validate_fqdn(name):
                               "(labels of letters, digits, '-', '_' or the wildcards '*' '?', at most 63 characters each)" % name)
 
 
-def desired_pools(params, current):
-    """The pool list as it must be on the device: full paths, orders, ratios (unset: the current one, 1 for a new pool)."""
+def desired_pools(params):
+    """The pool list as it must be on the device: full paths and orders; a ratio left unset is None until ``resolve``."""
     label = "GTM wide IP %s" % params["name"]
-    kept = {entry["name"]: entry["ratio"] for entry in wide_ip_pools(current)}
     entries = []
     for position, pool in enumerate(params["pools"]):
         name = full_path(pool["name"], params["partition"])
         order = position if pool["order"] is None else pool["order"]
         if not 0 <= order <= 4294967295 or (pool["ratio"] is not None and not 0 <= pool["ratio"] <= 4294967295):
             raise ValidationError("%s: pools: pool %s order and ratio must be 0 or more (at most 4294967295)" % (label, name))
-        entries.append({"name": name, "order": order, "ratio": kept.get(name, 1) if pool["ratio"] is None else pool["ratio"]})
+        entries.append({"name": name, "order": order, "ratio": pool["ratio"]})
     for key in ("name", "order"):
         values = [entry[key] for entry in entries]
         if len(set(values)) != len(values):
@@ -149,14 +148,23 @@ def desired_pools(params, current):
 
 
 def prepare(params, client):
+    """Bad input fails before any request."""
     validate_fqdn(params["name"])
     if params["state"] == "present" and params["pools"] is not None:
-        current = client.get(WIDE_IP.path(params["name"], params["partition"]), what=WIDE_IP.label(params["name"], params["partition"]))
-        params["pools"] = desired_pools(params, current)
+        params["pools"] = desired_pools(params)
     return params
 
 
-WIDE_IP = runner.RestObject("/mgmt/tm/gtm/wideip/a", "GTM wide IP", FIELDS, result_key="wide_ip", prepare=prepare)
+def resolve(params, current):
+    """From the one read of the wide IP: a pool without a ratio keeps its current one (1 for a pool it does not list yet)."""
+    if params["pools"] is not None:
+        kept = {entry["name"]: entry["ratio"] for entry in wide_ip_pools(current)}
+        params["pools"] = [dict(pool, ratio=kept.get(pool["name"], 1) if pool["ratio"] is None else pool["ratio"])
+                           for pool in params["pools"]]
+    return params
+
+
+WIDE_IP = runner.RestObject("/mgmt/tm/gtm/wideip/a", "GTM wide IP", FIELDS, result_key="wide_ip", prepare=prepare, resolve=resolve)
 
 
 def main():

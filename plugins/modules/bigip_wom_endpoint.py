@@ -255,7 +255,7 @@ def ensure_local(client, params, diff_mode):
             raise ValidationError("%s: the IP address cannot be changed in place (%s -> %s); set replace_on_address_change: true "
                                   "to delete and re-create the endpoint" % (label, address, params["address"]))
         return replace_local(client, params, current, diff_mode)
-    return runner.ensure(client, LOCAL_SPEC, params, diff_mode, state="present")
+    return runner.ensure(client, LOCAL_SPEC, params, diff_mode, state="present", current=current)
 
 
 def ensure(module, client, diff):

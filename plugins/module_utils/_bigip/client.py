@@ -53,6 +53,7 @@ RESTARTING_HINTS = ("restarting", "connection to mcpd has been lost", "try again
 LOGIN_PATH = "/mgmt/shared/authn/login"
 TOKEN_PATH = "/mgmt/shared/authz/tokens/"
 TRANSACTION_PATH = "/mgmt/tm/transaction"
+SAVE_PATH = "/mgmt/tm/sys/config"  # save sys config: persists what the unit runs, changes no configuration (no HA check)
 DEFAULT_RETRY_DEADLINE = 120
 """Seconds one call keeps retrying a device that is unreachable or restarting (a restjavad restart
 takes 30-90 s on real devices)."""
@@ -216,8 +217,8 @@ class BigIpClient:
             raise CheckModeWriteError("Refusing %s %s on BIG-IP %s in check mode" % (method, path, self.server), method=method, path=path)
         if idempotent is None:
             idempotent = method != "POST" or exists is not None
-        if method in WRITE_METHODS:
-            ha.before_write(self, method, path)  # first write of the run: refuse a standby unit (_bigip/ha.py)
+        if method in WRITE_METHODS and path != SAVE_PATH:
+            ha.before_write(self, method, path)  # first change of the run: refuse a standby unit (_bigip/ha.py)
         if self.token is None:
             self.login()
         maybe_applied = []
@@ -290,7 +291,7 @@ class BigIpClient:
 
     def save_config(self):
         """``save sys config``: the running configuration becomes the one loaded at boot (retried, idempotent)."""
-        return self.request("POST", "/mgmt/tm/sys/config", {"command": "save"}, what="running configuration", idempotent=True)
+        return self.request("POST", SAVE_PATH, {"command": "save"}, what="running configuration", idempotent=True)
 
     @contextlib.contextmanager
     def transaction(self):

@@ -14,6 +14,9 @@ run reads this device's failover state once (``GET /mgmt/tm/cm/device``, the ent
 * ``standby``: refused (``StandbyWriteError``) before anything is written;
 * ``offline`` / ``forced-offline``: the write goes ahead with a warning (a unit taken out of
   service is commonly configured on purpose).
+
+``save sys config`` is not checked: it changes no configuration, it makes what a unit runs survive a reboot,
+which is as right on a standby unit (after a config sync) as on the active one.
 """
 
 from __future__ import annotations

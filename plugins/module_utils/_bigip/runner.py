@@ -59,13 +59,17 @@ class RestObject:
     prepare          ``prepare(params, client) -> params``: validation (raise ``ValidationError`` before any
                      request) and derived values (full paths, route domains); gets a copy of the module's
                      params, returns the params to compare (``None``: the same dict)
+    resolve          ``resolve(params, current) -> params``: desired values that depend on what the device holds
+                     (``current``: the object as read, ``None`` when absent), applied to ``state=present`` after
+                     the one read ``ensure`` makes, so such a module reads the object once, not twice
     items            an ``ItemSet`` managed with the object (pool members, server virtual servers)
     """
 
     def __init__(self, collection, what, fields, singleton=False, partitioned=True, create_defaults=None, required_on_create=(),
-                 read_params=None, result_key="object", prepare=None, items=None):
+                 read_params=None, result_key="object", prepare=None, items=None, resolve=None):
         self.result_key = result_key
         self.prepare = prepare
+        self.resolve = resolve
         self.items = items
         self.collection = collection
         self.what = what
@@ -104,18 +108,23 @@ class RestObject:
         return ensure(client, self, params, diff_mode)
 
 
-def ensure(client, spec, params, diff_mode=False, *, name=None, partition=None, state=None):
+_UNREAD = object()
+
+
+def ensure(client, spec, params, diff_mode=False, *, name=None, partition=None, state=None, current=_UNREAD):
     """Bring one object to ``state`` with the options in ``params``; return the module result.
 
     ``name``, ``partition`` and ``state`` come from ``params`` unless given (``Common``, ``present``
-    when neither says); a singleton has no name."""
+    when neither says); a singleton has no name. ``current``: the object as the caller has just read it
+    (``None``: absent), so it is not read again."""
     name = params.get("name") if name is None else name
     partition = partition or params.get("partition") or "Common"
     state = state or params.get("state") or "present"
     result_key = spec.result_key
     label = spec.label(name, partition)
     path = spec.path(name, partition)
-    current = spec.read(client, path, label)
+    if current is _UNREAD:
+        current = spec.read(client, path, label)
     if state == "absent":
         changed = current is not None
         if changed and not client.check_mode:
@@ -125,6 +134,8 @@ def ensure(client, spec, params, diff_mode=False, *, name=None, partition=None, 
 
     if current is None and spec.singleton:
         raise ValidationError("%s does not exist on BIG-IP %s (is the module provisioned?)" % (label, client.server))
+    if spec.resolve is not None:
+        params = spec.resolve(dict(params), current) or params
     comparison = _differ.compare(spec.fields, params, current, what=label)
     if current is None:
         missing = [opt for opt in spec.required_on_create if params.get(opt) is None]

@@ -45,10 +45,14 @@ def test_standby_unit_is_refused_before_any_write(bigip_sim):
     assert "is the standby unit of its HA pair" in result["msg"] and "POST /mgmt/tm/net/vlan" in result["msg"]
     log.assert_no_writes()
     assert absent(bigip_sim, PATH)
-    # transactions too: the transaction is never opened
-    result = run(bigip_sim, "bigip_config_save", {})
-    assert result["failed"] is True and "standby" in result["msg"]
-    log.assert_no_writes()
+
+
+def test_saving_is_not_a_change_and_goes_to_any_unit(bigip_sim):
+    """``save sys config`` persists what the unit runs (a standby's synced configuration too): no HA read, no refusal."""
+    bigip_sim.set_failover("standby")
+    log = Log(bigip_sim)
+    assert run_ok(bigip_sim, "bigip_config_save", {})["saved"] is True
+    assert log.calls() == [("POST", "/mgmt/tm/sys/config")]
 
 
 @pytest.mark.parametrize("state", ["offline", "forced-offline"])

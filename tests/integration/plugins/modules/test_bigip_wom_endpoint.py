@@ -73,7 +73,7 @@ def test_local_endpoint_is_configured_with_one_patch(bigip_sim):
     assert result["diff"]["before"]["address"] is None
     again = Log(bigip_sim)
     assert run_ok(bigip_sim, "bigip_wom_endpoint", LOCAL)["changed"] is False
-    again.assert_no_writes()
+    assert again.calls() == [("GET", LOCAL_PATH)], "one read of the singleton, not one per check"
 
 
 def test_local_endpoint_check_mode_predicts_and_writes_nothing(bigip_sim):

@@ -113,6 +113,34 @@ def test_read_params_read_again_after_a_write():
     assert reads == [("GET", WEB, {"expandSubcollections": "true"})] * 2, "sub-collections are not in write replies"
 
 
+
+@pytest.mark.parametrize("exists, expected", [(True, "web tier (kept)"), (False, "new (kept)")])
+def test_resolve_sees_the_one_read_and_shapes_the_comparison(exists, expected):
+    seen = []
+
+    def keep(values, current):
+        seen.append(current)
+        return dict(values, description="%s (kept)" % ((current or {}).get("description") or "new"))
+    spec = runner.RestObject(POOLS, "LTM pool", FIELDS, result_key="pool", resolve=keep)
+    fake = client(exists=exists)
+    result = runner.ensure(fake, spec, params(), name="web", partition="Common", state="present")
+    assert [c for c in fake.calls if c[0] == "GET"] == [("GET", WEB, None)], "resolve reuses the read"
+    assert seen == [EXISTING if exists else None] and result["pool"]["description"] == expected
+
+
+def test_resolve_is_not_called_for_absent():
+    spec = runner.RestObject(POOLS, "LTM pool", FIELDS, resolve=lambda values, current: pytest.fail("resolve on absent"))
+    fake = client()
+    assert runner.ensure(fake, spec, params(), name="web", partition="Common", state="absent")["changed"] is True
+
+
+def test_a_current_object_given_by_the_caller_is_not_read_again():
+    fake = client()
+    result = runner.ensure(fake, SPEC, params(description="changed"), name="web", partition="Common", state="present",
+                           current=dict(EXISTING))
+    assert fake.calls == [("PATCH", WEB, {"description": "changed"})]
+    assert result["changed"] is True
+
 # --- sub-collections -----------------------------------------------------------------------------------------
 
 MEMBERS = WEB + "/members"
