@@ -17,6 +17,8 @@ description:
     and enabled by the traffic switch (M(longdistance.vmotion.bigip_gtm_ratio)) during a migration.
   - Members are kept in the C(members) sub-collection of the pool; only the listed ones are managed
     unless O(purge_members) is set.
+  - All or nothing. A new pool is created together with its members in one request, and a change that takes
+    several requests (the pool and its members, or several of its members) is sent in one transaction.
   - Options left unset (V(null)) are not managed.
 author:
   - longdistance.vmotion contributors (!UNKNOWN)
@@ -191,7 +193,7 @@ def member_items(params, client=None):
 
 
 POOL = runner.RestObject("/mgmt/tm/gtm/pool/a", "GTM pool", FIELDS, result_key="pool",
-                         items=runner.ItemSet("members", "members", MEMBER_FIELDS, "member", True, member_items))
+                         items=runner.ItemSet("members", "members", MEMBER_FIELDS, "member", True, member_items, inline="members"))
 
 
 def main():

@@ -16,6 +16,8 @@ description:
     C(Remote), each with the application virtual server and the monitor C(VM-http-monitor).
   - Virtual servers are kept in the C(virtual-servers) sub-collection of the server; only the listed
     ones are managed unless O(purge_virtual_servers) is set.
+  - All or nothing. A new server is created together with its virtual servers in one request, and a change that takes
+    several requests (the server and its virtual servers, or several of its virtual servers) is sent in one transaction.
   - Options left unset (V(null)) are not managed.
 author:
   - longdistance.vmotion contributors (!UNKNOWN)
@@ -164,7 +166,8 @@ FIELDS = [
     enabled_pair(),
 ]
 VS_FIELDS = [Field("destination", "destination"), enabled_pair()]
-VIRTUAL_SERVERS = runner.ItemSet("virtual-servers", "virtual_servers", VS_FIELDS, "virtual server", partitioned=False)
+VIRTUAL_SERVERS = runner.ItemSet("virtual-servers", "virtual_servers", VS_FIELDS, "virtual server", partitioned=False,
+                                 inline="virtualServers")
 PRODUCTS = ["alteon-ace-director", "bigip", "cacheflow", "cisco-css", "cisco-local-director-v2", "cisco-local-director-v3",
             "cisco-server-load-balancer", "extreme", "foundry-server-iron", "generic-host", "generic-load-balancer", "netapp",
             "radware-wsd", "sun-solaris", "windows-2000-server", "windows-nt-4.0"]

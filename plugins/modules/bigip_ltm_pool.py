@@ -18,6 +18,8 @@ description:
     application while its last VM migrates.
   - Members are kept in the C(members) sub-collection of the pool (the device creates their nodes);
     only the listed ones are managed unless O(purge_members) is set.
+  - All or nothing. A new pool is created together with its members in one request, and a change that takes
+    several requests (the pool and its members, or several of its members) is sent in one transaction.
   - Options left unset (V(null)) are not managed.
 author:
   - longdistance.vmotion contributors (!UNKNOWN)
@@ -176,7 +178,7 @@ def member_items(params, client=None):
 
 
 POOL = runner.RestObject("/mgmt/tm/ltm/pool", "LTM pool", FIELDS, result_key="pool",
-                         items=runner.ItemSet("members", "members", MEMBER_FIELDS, "member", True, member_items))
+                         items=runner.ItemSet("members", "members", MEMBER_FIELDS, "member", True, member_items, inline="members"))
 
 
 def main():

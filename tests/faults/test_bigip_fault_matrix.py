@@ -284,3 +284,21 @@ def test_ambiguous_commit_reports_only_what_was_verified(bigip_sim, sim_time):
     assert "nothing was applied" not in result["msg"]
     assert "does not hold it for: GTM wide IP /Common/vmhttp.siterequest.com" in result["msg"]
     assert result["verified"] == {"applied": [], "not_applied": ["GTM wide IP /Common/vmhttp.siterequest.com"]}
+
+
+@pytest.mark.fault(call="commit", fault="commit of a pool update (PATCH pool, PATCH member, POST member) applied, reply lost",
+                   behaviour="settled by re-reading the pool and every member written (the new one included): success with a "
+                             "warning, no second commit")
+def test_lost_commit_of_a_pool_update_is_settled_by_reading_every_object_written(bigip_sim, sim_time):
+    pool = "/mgmt/tm/ltm/pool/~Common~app_pool"
+    run(bigip_sim, "bigip_ltm_pool", {"name": "app_pool", "members": [{"address": "10.1.1.1", "port": 80}]})
+    bigip_sim.clear_log()
+    bigip_sim.fault("drop_after", 1, method="PATCH", path_prefix="/mgmt/tm/transaction/")
+    result = run(bigip_sim, "bigip_ltm_pool", {"name": "app_pool", "priority_group_activation": 1, "members": [
+        {"address": "10.1.1.1", "port": 80, "priority_group": 5}, {"address": "10.1.1.2", "port": 80, "priority_group": 1}]})
+    assert not result.get("failed"), result["msg"]
+    assert any("holds every change" in w for w in result.get("warnings", [])), result.get("warnings")
+    commits = [e for e in bigip_sim.requests_log() if e["method"] == "PATCH" and e["path"].startswith("/mgmt/tm/transaction/")]
+    assert len(commits) == 2, "the retried commit found its transaction gone (404) and settled by reading"
+    members = {m["name"]: m["priorityGroup"] for m in bigip_sim.peek(pool)["membersReference"]["items"]}
+    assert bigip_sim.peek(pool)["minActiveMembers"] == 1 and members == {"10.1.1.1:80": 5, "10.1.1.2:80": 1}

@@ -275,7 +275,10 @@ class BigIpClient:
     def create(self, collection, body, what=None):
         """POST ``body`` to ``collection``; safe to retry (re-reads the object first)."""
         path = resource_path(collection, body["name"], body.get("partition"))  # no partition: a bare-name item
-        return self.request("POST", collection, body, what=what, exists=lambda: self.get(path, what=what))
+        result = self.request("POST", collection, body, what=what, exists=lambda: self.get(path, what=what))
+        if self._transaction is not None:
+            self._queued.append((path, body, what))
+        return result
 
     def patch(self, path, body, what=None):
         result = self.request("PATCH", path, body, what=what)
@@ -287,7 +290,10 @@ class BigIpClient:
         return self.request("PUT", path, body, what=what)
 
     def delete(self, path, what=None):
-        return self.request("DELETE", path, what=what)
+        result = self.request("DELETE", path, what=what)
+        if self._transaction is not None:
+            self._queued.append((path, None, what))  # settled when the object is gone
+        return result
 
     def save_config(self):
         """``save sys config``: the running configuration becomes the one loaded at boot (retried, idempotent)."""
@@ -298,7 +304,8 @@ class BigIpClient:
         """Queue every write inside the block and commit them together on exit (all or nothing).
 
         A commit whose reply was lost and whose transaction is then gone is settled by re-reading
-        every PATCHed object: applied when the device holds every change, otherwise
+        every object written (created or PATCHed: holds the body; deleted: gone): applied when the device holds
+        every change, otherwise
         ``OutcomeUnknownError`` listing what was verified."""
         if self._transaction is not None:
             raise RuntimeError("BIG-IP %s: a transaction cannot be opened inside another one (a bug in the caller)" % self.server)
@@ -325,7 +332,7 @@ class BigIpClient:
         for path, body, what in queued:
             current = self.get(path, what=what)
             subject = what or path
-            if current is not None and _holds(current, body):
+            if (current is None) if body is None else (current is not None and _holds(current, body)):
                 holds.append(subject)
             else:
                 lacks.append(subject)

@@ -16,6 +16,7 @@ options are ``OBJECT_SPEC``, documented once by the doc fragment ``longdistance.
 
 from __future__ import annotations
 
+import contextlib
 from collections import namedtuple
 
 from .. import _differ
@@ -111,12 +112,13 @@ class RestObject:
 _UNREAD = object()
 
 
-def ensure(client, spec, params, diff_mode=False, *, name=None, partition=None, state=None, current=_UNREAD):
+def ensure(client, spec, params, diff_mode=False, *, name=None, partition=None, state=None, current=_UNREAD, create_with=None):
     """Bring one object to ``state`` with the options in ``params``; return the module result.
 
     ``name``, ``partition`` and ``state`` come from ``params`` unless given (``Common``, ``present``
     when neither says); a singleton has no name. ``current``: the object as the caller has just read it
-    (``None``: absent), so it is not read again."""
+    (``None``: absent), so it is not read again. ``create_with``: more properties of the creating POST
+    (a sub-collection's items inline)."""
     name = params.get("name") if name is None else name
     partition = partition or params.get("partition") or "Common"
     state = state or params.get("state") or "present"
@@ -134,8 +136,7 @@ def ensure(client, spec, params, diff_mode=False, *, name=None, partition=None, 
 
     if current is None and spec.singleton:
         raise ValidationError("%s does not exist on BIG-IP %s (is the module provisioned?)" % (label, client.server))
-    if spec.resolve is not None:
-        params = spec.resolve(dict(params), current) or params
+    params = _resolved(spec, params, current)
     comparison = _differ.compare(spec.fields, params, current, what=label)
     if current is None:
         missing = [opt for opt in spec.required_on_create if params.get(opt) is None]
@@ -147,6 +148,7 @@ def ensure(client, spec, params, diff_mode=False, *, name=None, partition=None, 
                 body["partition"] = partition
             body["name"] = name
             body.update(comparison.payload)
+            body.update(create_with or {})
             created = spec.read(client, path, label, client.create(spec.collection, body, what=label))
             return _result(True, result_key, _differ.current_values(spec.fields, created), {}, comparison.after, diff_mode)
         return _result(True, result_key, comparison.after, {}, comparison.after, diff_mode)
@@ -159,6 +161,10 @@ def ensure(client, spec, params, diff_mode=False, *, name=None, partition=None, 
     return _result(comparison.changed, result_key, view, comparison.before, comparison.after, diff_mode)
 
 
+def _resolved(spec, params, current):
+    return spec.resolve(dict(params), current) or params if spec.resolve is not None else params
+
+
 def sync_items(client, collection, fields, desired_items, partition="Common", purge=False, what="item"):
     """Make the items of a sub-collection (pool members, virtual servers, ...) match ``desired_items``.
 
@@ -166,9 +172,20 @@ def sync_items(client, collection, fields, desired_items, partition="Common", pu
     left alone. With ``purge`` items not listed are deleted. Returns ``(changed, before, after)``
     where before/after map item name -> managed options.
     """
+    plan = plan_items(client, collection, fields, desired_items, partition, purge, what)
+    send(client, plan.writes)
+    return plan.changed, plan.before, plan.after
+
+
+ItemPlan = namedtuple("ItemPlan", "changed before after writes")
+"""What ``sync_items`` would do: ``writes`` are ``(method, path, body, what)``, sent by ``send`` (none in check mode)."""
+
+
+def plan_items(client, collection, fields, desired_items, partition="Common", purge=False, what="item"):
+    """Read the sub-collection once and plan the writes that make it match ``desired_items`` (see ``sync_items``)."""
     existing = {item["name"]: item for item in (client.get(collection, what=what) or {}).get("items", [])}
+    writes, before, after = [], {}, {}
     changed = False
-    before, after = {}, {}
     for item in desired_items:
         name = item["name"]
         label = "%s %s" % (what, name)
@@ -177,28 +194,35 @@ def sync_items(client, collection, fields, desired_items, partition="Common", pu
         if current is not None:
             before[name] = comparison.before
         after[name] = comparison.after
-        if current is None or comparison.changed:
-            changed = True
-            if client.check_mode:
-                continue
-            if current is None:
-                body = {"name": name}
-                if partition:
-                    body["partition"] = partition
-                body.update(comparison.payload)
-                client.create(collection, body, what=label)
-            else:
-                client.patch(resource_path(collection, name, partition), comparison.payload, what=label)
+        if current is None:
+            body = {"name": name}
+            if partition:
+                body["partition"] = partition
+            body.update(comparison.payload)
+            writes.append(("POST", collection, body, label))
+        elif comparison.changed:
+            writes.append(("PATCH", resource_path(collection, name, partition), comparison.payload, label))
+        changed = changed or current is None or comparison.changed
     if purge:
         for name, item in existing.items():
             changed = True
             before[name] = _differ.current_values(fields, item)
-            if not client.check_mode:
-                client.delete(resource_path(collection, name, partition), what="%s %s" % (what, name))
-    return changed, before, after
+            writes.append(("DELETE", resource_path(collection, name, partition), None, "%s %s" % (what, name)))
+    return ItemPlan(changed, before, after, [] if client.check_mode else writes)
 
 
-ItemSet = namedtuple("ItemSet", "sub option fields what partitioned build", defaults=(None,))
+def send(client, writes):
+    """Send planned ``(method, path, body, what)`` writes in order (POST to a collection, PATCH, DELETE)."""
+    for method, path, body, what in writes:
+        if method == "POST":
+            client.create(path, body, what=what)
+        elif method == "PATCH":
+            client.patch(path, body, what=what)
+        else:
+            client.delete(path, what=what)
+
+
+ItemSet = namedtuple("ItemSet", "sub option fields what partitioned build inline", defaults=(None, None))
 """A sub-collection managed together with its parent object.
 
 sub          URI segment under the parent (``members``, ``virtual-servers``)
@@ -209,12 +233,19 @@ what         display name of one item, e.g. "member"
 partitioned  False for items addressed by bare name (GTM server virtual servers)
 build        optional ``build(params, client) -> items``: the option's items as the device names them (None: leave
              them alone), bad values refused before any request; runs after the object's ``prepare``
+inline       the property that carries the items in the object's own body (``members``, ``virtualServers``): a new
+             object is created with its items in that one POST, all or nothing, instead of a POST per item after it
 """
 
 
 def ensure_with_items(client, spec, params, diff_mode=False):
     """``ensure()`` the object; then, when it is present and ``params[spec.items.option]`` is given, make its
-    sub-collection match those items (``sync_items``) and fold the outcome into the result."""
+    sub-collection match those items (``sync_items``) and fold the outcome into the result.
+
+    All or nothing where it takes more than one write: a new object whose ``ItemSet`` has ``inline`` is created
+    with its items in one POST; an existing one whose change takes several writes (the object and its items, or
+    several items) gets them in one transaction, then is read again for the result (queued writes answer with
+    command records, not objects). One write is sent as it is."""
     item_set, result_key = spec.items, spec.result_key
     name, partition = params["name"], params["partition"]
     items = params.get(item_set.option)
@@ -225,13 +256,51 @@ def ensure_with_items(client, spec, params, diff_mode=False):
         raise ValidationError("%s: purge_%s needs %s (use [] to delete them all)" % (label, item_set.option, item_set.option))
     if items is not None:
         unique_names(items, label, item_set.option)
-    result = ensure(client, spec, params, diff_mode)
-    if params["state"] == "present" and items is not None:
-        outcome = sync_items(client, "%s/%s" % (spec.path(name, partition), item_set.sub), item_set.fields, items,
-                             partition=partition if item_set.partitioned else None, purge=purge,
-                             what="%s %s" % (label, item_set.what))
-        add_items(result, result_key, item_set.option, outcome)
-    return result
+    if params["state"] != "present" or items is None:
+        return ensure(client, spec, params, diff_mode)
+    path = spec.path(name, partition)
+    current = spec.read(client, path, label)
+    if current is None and item_set.inline:
+        return _create_with_items(client, spec, params, items, diff_mode)
+
+    def planned():
+        return plan_items(client, "%s/%s" % (path, item_set.sub), item_set.fields, items,
+                          partition=partition if item_set.partitioned else None, purge=purge, what="%s %s" % (label, item_set.what))
+    if current is None:  # no inline form: the object first, then its items
+        result = ensure(client, spec, params, diff_mode, current=None)
+        plan = planned()
+        send(client, plan.writes)
+        return add_items(result, result_key, item_set.option, plan[:3])
+    plan = planned()
+    own = _differ.compare(spec.fields, _resolved(spec, params, current), current, what=label).changed and not client.check_mode
+    if len(plan.writes) + own < 2:
+        result = ensure(client, spec, params, diff_mode, current=current)
+        send(client, plan.writes)
+        return add_items(result, result_key, item_set.option, plan[:3])
+    # Several writes (the object and its items, or several items): one transaction, all or nothing.
+    with refused_means_nothing_applied(label):
+        with client.transaction():
+            result = ensure(client, spec, params, diff_mode, current=current)
+            send(client, plan.writes)
+    result[result_key] = _differ.current_values(spec.fields, spec.read(client, path, label))  # queued replies are no view
+    return add_items(result, result_key, item_set.option, plan[:3])
+
+
+def _create_with_items(client, spec, params, items, diff_mode):
+    """A new object and its items in one POST (``ItemSet.inline``): the device creates all of them or none."""
+    item_set, partition = spec.items, params["partition"]
+    what = "%s %s" % (spec.label(params["name"], partition), item_set.what)
+    bodies, after = [], {}
+    for item in items:
+        comparison = _differ.compare(item_set.fields, item, None, what="%s %s" % (what, item["name"]))
+        body = {"name": item["name"]}
+        if item_set.partitioned:
+            body["partition"] = partition
+        body.update(comparison.payload)
+        bodies.append(body)
+        after[item["name"]] = comparison.after
+    result = ensure(client, spec, params, diff_mode, current=None, create_with={item_set.inline: bodies})
+    return add_items(result, spec.result_key, item_set.option, (True, {}, after))
 
 
 def unique_names(items, label, what="items"):
@@ -264,10 +333,17 @@ def apply_in_transaction(client, writes, label):
     verified, nothing more) and any ``TransportError`` pass through unchanged."""
     if not writes or client.check_mode:
         return
-    try:
+    with refused_means_nothing_applied(label):
         with client.transaction():
             for path, body, what in writes:
                 client.patch(path, body, what=what)
+
+
+@contextlib.contextmanager
+def refused_means_nothing_applied(label):
+    """Around a transaction: a device refusal (``ApiError``) is re-raised naming ``label`` and saying nothing was applied."""
+    try:
+        yield
     except ApiError as exc:
         raise type(exc)("%s: the device refused the change, nothing was applied: %s" % (label, exc.msg), status=exc.status,
                         code=exc.code, api_message=exc.api_message, api_error=exc.api_error, method=exc.method,

@@ -50,14 +50,48 @@ def test_guide_pool_is_created_disabled_with_its_member(bigip_sim):
     prerequisites(bigip_sim)
     log = Log(bigip_sim)
     result = run_ok(bigip_sim, "bigip_gtm_pool", dict(GUIDE, members=[MEMBER]), diff=True)
-    assert [(w["method"], w["path"]) for w in log.writes()] == [("POST", "/mgmt/tm/gtm/pool/a"), ("POST", MEMBERS)]
-    assert log.writes()[1]["body"] == {"name": "Remote-BIG-IP:vmhttp_vs", "partition": "Common"}
+    post = log.only_write("POST", "/mgmt/tm/gtm/pool/a")
+    assert post["body"]["members"] == [{"name": "Remote-BIG-IP:vmhttp_vs", "partition": "Common"}], "one POST: all or nothing"
+    assert ("GET", MEMBERS) not in log.calls(), "a pool just created has no members to read"
     assert bigip_sim.peek(PATH)["disabled"] is True
     assert members(bigip_sim) == {"Remote-BIG-IP:vmhttp_vs": (0, 1, True)}
     assert result["pool"]["members"] == {"Remote-BIG-IP:vmhttp_vs": {}}
     log = Log(bigip_sim)
     assert run_ok(bigip_sim, "bigip_gtm_pool", dict(GUIDE, members=[MEMBER]))["changed"] is False
     log.assert_no_writes()
+
+
+def test_a_member_the_device_refuses_leaves_no_pool_behind(bigip_sim):
+    """Creation with members is one POST: a refused member (no such GTM server) means no pool either."""
+    prerequisites(bigip_sim)
+    log = Log(bigip_sim)
+    result = run(bigip_sim, "bigip_gtm_pool", dict(GUIDE, members=[MEMBER, dict(MEMBER, server="No-Such-Server")]))
+    assert result["failed"] is True and "GTM pool /Common/Remote_pool" in result["msg"] and "No-Such-Server" in result["msg"]
+    assert [w["method"] for w in log.writes()] == ["POST"]
+    assert absent(bigip_sim, PATH)
+
+
+def test_an_update_of_several_writes_is_one_transaction_and_a_refusal_applies_none(bigip_sim):
+    prerequisites(bigip_sim)
+    run_ok(bigip_sim, "bigip_gtm_pool", dict(GUIDE, members=[MEMBER]))
+    log = Log(bigip_sim)
+    bad = dict(GUIDE, enabled=True, members=[dict(MEMBER, ratio=5), dict(MEMBER, server="No-Such-Server")])
+    result = run(bigip_sim, "bigip_gtm_pool", bad)
+    assert result["failed"] is True and "the device refused the change, nothing was applied" in result["msg"]
+    assert "No-Such-Server" in result["msg"]
+    assert bigip_sim.peek(PATH)["disabled"] is True and members(bigip_sim) == {"Remote-BIG-IP:vmhttp_vs": (0, 1, True)}
+    log = Log(bigip_sim)
+    good = dict(GUIDE, enabled=True, members=[dict(MEMBER, ratio=5), dict(MEMBER, virtual_server="spare_vs")])
+    result = run_ok(bigip_sim, "bigip_gtm_pool", good, diff=True)
+    writes = [(w["method"], w["path"].split("/mgmt/tm/")[1]) for w in log.writes()]
+    assert writes[0] == ("POST", "transaction") and writes[-1][0] == "PATCH" and writes[-1][1].startswith("transaction/")
+    assert writes[1:-1] == [("PATCH", "gtm/pool/a/~Common~Remote_pool"),
+                            ("PATCH", "gtm/pool/a/~Common~Remote_pool/members/~Common~Remote-BIG-IP:vmhttp_vs"),
+                            ("POST", "gtm/pool/a/~Common~Remote_pool/members")]
+    assert all(e.get("transaction") for e in log.writes()[1:-1]), "queued under the transaction"
+    assert result["pool"]["enabled"] is True and bigip_sim.peek(PATH).get("enabled") is True
+    assert members(bigip_sim) == {"Remote-BIG-IP:vmhttp_vs": (0, 5, True), "Remote-BIG-IP:spare_vs": (1, 1, True)}
+    assert result["diff"]["before"]["enabled"] is False and result["diff"]["after"]["members"]["Remote-BIG-IP:spare_vs"] == {}
 
 
 def test_member_update_sends_one_patch_to_the_member(bigip_sim):

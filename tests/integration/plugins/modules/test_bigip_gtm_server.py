@@ -44,12 +44,12 @@ def vs_state(sim):
     return {vs["name"]: (vs["destination"], not vs.get("disabled", False)) for vs in sim.peek(PATH)["virtualServersReference"].get("items", [])}
 
 
-def test_create_with_virtual_servers_posts_the_server_then_each_virtual_server(bigip_sim):
+def test_create_with_virtual_servers_is_one_post(bigip_sim):
     prerequisites(bigip_sim)
     log = Log(bigip_sim)
     result = run_ok(bigip_sim, "bigip_gtm_server", dict(GUIDE, virtual_servers=[VS]), diff=True)
-    assert [(w["method"], w["path"]) for w in log.writes()] == [("POST", "/mgmt/tm/gtm/server"), ("POST", VS_COLLECTION)]
-    assert log.writes()[1]["body"] == {"name": "vmhttp_vs", "destination": "10.133.39.51:80"}
+    post = log.only_write("POST", "/mgmt/tm/gtm/server")
+    assert post["body"]["virtualServers"] == [{"name": "vmhttp_vs", "destination": "10.133.39.51:80"}], "all or nothing"
     assert vs_state(bigip_sim) == {"vmhttp_vs": ("10.133.39.51:80", True)}
     assert result["server"]["virtual_servers"] == {"vmhttp_vs": {"destination": "10.133.39.51:80"}}
     assert result["diff"]["before"] == {}

@@ -38,12 +38,13 @@ class TestLtmPoolCrud(CrudCases):
     )
 
 
-def test_guide_priority_pool_members_are_created_one_by_one(bigip_sim):
+def test_guide_priority_pool_is_created_with_its_members_in_one_post(bigip_sim):
     log = Log(bigip_sim)
     result = run_ok(bigip_sim, "bigip_ltm_pool", dict(GUIDE, members=LAB_MEMBERS), diff=True)
-    assert [(w["method"], w["path"]) for w in log.writes()] == [("POST", "/mgmt/tm/ltm/pool")] + [("POST", MEMBERS)] * 3
-    assert log.writes()[3]["body"] == {"name": "10.133.40.51:80", "partition": "Common", "address": "10.133.40.51", "priorityGroup": 1,
-                                       "description": "secondary site virtual server"}
+    post = log.only_write("POST", "/mgmt/tm/ltm/pool")
+    assert len(post["body"]["members"]) == 3, "the pool and its members: all or nothing"
+    assert post["body"]["members"][2] == {"name": "10.133.40.51:80", "partition": "Common", "address": "10.133.40.51", "priorityGroup": 1,
+                                          "description": "secondary site virtual server"}
     assert members(bigip_sim) == {"10.133.39.11:80": ("10.133.39.11", 5, 1), "10.133.39.12:80": ("10.133.39.12", 5, 1),
                                   "10.133.40.51:80": ("10.133.40.51", 1, 1)}
     assert bigip_sim.peek("/mgmt/tm/ltm/node/~Common~10.133.40.51")["address"] == "10.133.40.51"

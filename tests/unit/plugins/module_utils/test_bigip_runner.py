@@ -113,7 +113,6 @@ def test_read_params_read_again_after_a_write():
     assert reads == [("GET", WEB, {"expandSubcollections": "true"})] * 2, "sub-collections are not in write replies"
 
 
-
 @pytest.mark.parametrize("exists, expected", [(True, "web tier (kept)"), (False, "new (kept)")])
 def test_resolve_sees_the_one_read_and_shapes_the_comparison(exists, expected):
     seen = []
@@ -140,6 +139,7 @@ def test_a_current_object_given_by_the_caller_is_not_read_again():
                            current=dict(EXISTING))
     assert fake.calls == [("PATCH", WEB, {"description": "changed"})]
     assert result["changed"] is True
+
 
 # --- sub-collections -----------------------------------------------------------------------------------------
 
@@ -239,3 +239,57 @@ def test_apply_in_transaction_names_the_label_and_says_nothing_was_applied():
         runner.apply_in_transaction(Refusing({WEB: EXISTING}), [(WEB, {"description": "x"}, "pool web")], "wide IP /Common/app")
     assert caught.value.msg.startswith("wide IP /Common/app: the device refused the change, nothing was applied: BIG-IP bigip-test")
     assert "01070734:3: Configuration error" in caught.value.msg and caught.value.status == 400
+
+
+INLINE_SPEC = runner.RestObject(POOLS, "LTM pool", FIELDS, result_key="pool", items=ITEMS._replace(inline="members"))
+
+
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_a_new_object_is_created_with_its_inline_items_in_one_post(check_mode):
+    fake = FakeClient(check_mode=check_mode)
+    values = params(description="new", state="present", name="web", partition="Common",
+                    members=[{"name": "a:80", "ratio": 3, "description": None}, {"name": "b:80", "ratio": None, "description": "x"}])
+    result = runner.ensure_with_items(fake, INLINE_SPEC, values, diff_mode=True)
+    expected = [] if check_mode else [("POST", POOLS, {"partition": "Common", "name": "web", "description": "new", "members": [
+        {"name": "a:80", "partition": "Common", "ratio": 3}, {"name": "b:80", "partition": "Common", "description": "x"}]})]
+    assert fake.writes() == expected
+    assert fake.calls[0] == ("GET", WEB, None) and ("GET", MEMBERS, None) not in fake.calls, "a new object has no items to read"
+    assert result["changed"] is True and result["pool"]["members"] == {"a:80": {"ratio": 3}, "b:80": {"description": "x"}}
+    assert result["diff"]["before"] == {} and result["diff"]["after"]["members"] == result["pool"]["members"]
+
+
+def test_an_existing_object_with_inline_items_is_read_once_and_its_items_synced_one_by_one():
+    fake = with_members()
+    values = params(state="present", name="web", partition="Common", members=[{"name": "a:80", "ratio": 3, "description": None}])
+    runner.ensure_with_items(fake, INLINE_SPEC, values)
+    assert [c for c in fake.calls if c[0] == "GET"] == [("GET", WEB, None), ("GET", MEMBERS, None)]
+    assert fake.writes() == [("PATCH", MEMBERS + "/~Common~a:80", {"ratio": 3})]
+
+
+# (case, object change, members, purge) -> transaction?, writes
+SEVERAL_CASES = [
+    ("object and one item: one transaction", "changed", [{"name": "a:80", "ratio": 3, "description": None}], False,
+     True, [("PATCH", WEB, {"description": "changed"}), ("PATCH", MEMBERS + "/~Common~a:80", {"ratio": 3})]),
+    ("two items: one transaction", None, [{"name": "a:80", "ratio": 3, "description": None},
+                                          {"name": "c:80", "ratio": 1, "description": None}], False,
+     True, [("PATCH", MEMBERS + "/~Common~a:80", {"ratio": 3}), ("POST", MEMBERS, {"name": "c:80", "partition": "Common", "ratio": 1})]),
+    ("one item and a purge: one transaction", None, [{"name": "a:80", "ratio": 3, "description": None}], True,
+     True, [("PATCH", MEMBERS + "/~Common~a:80", {"ratio": 3}), ("DELETE", MEMBERS + "/~Common~b:80", None)]),
+    ("one write: sent as it is", None, [{"name": "a:80", "ratio": 3, "description": None}], False,
+     False, [("PATCH", MEMBERS + "/~Common~a:80", {"ratio": 3})]),
+    ("no write", "web tier", [{"name": "a:80", "ratio": 1, "description": None}], False, False, []),
+]
+
+
+@pytest.mark.parametrize("case,description,members,purge,transaction,writes", SEVERAL_CASES, ids=[c[0] for c in SEVERAL_CASES])
+def test_an_existing_object_changed_by_several_writes_gets_them_in_one_transaction(case, description, members, purge,
+                                                                                   transaction, writes):
+    fake = with_members()
+    values = params(description=description, state="present", name="web", partition="Common", members=members, purge_members=purge)
+    result = runner.ensure_with_items(fake, INLINE_SPEC, values)
+    assert fake.writes() == writes
+    assert fake.transactions == int(transaction)
+    if transaction:
+        assert fake.calls[fake.calls.index(("TRANSACTION", None, None)) - 1] == ("GET", MEMBERS, None), "planned before it opens"
+        assert fake.calls[-1] == ("GET", WEB, None), "the result is read after the commit"
+    assert result["changed"] is bool(writes)
