@@ -276,14 +276,12 @@ class BigIpClient:
         """POST ``body`` to ``collection``; safe to retry (re-reads the object first)."""
         path = resource_path(collection, body["name"], body.get("partition"))  # no partition: a bare-name item
         result = self.request("POST", collection, body, what=what, exists=lambda: self.get(path, what=what))
-        if self._transaction is not None:
-            self._queued.append((path, body, what))
+        self._queue(path, body, what)
         return result
 
     def patch(self, path, body, what=None):
         result = self.request("PATCH", path, body, what=what)
-        if self._transaction is not None:
-            self._queued.append((path, body, what))
+        self._queue(path, body, what)
         return result
 
     def put(self, path, body, what=None):
@@ -291,8 +289,7 @@ class BigIpClient:
 
     def delete(self, path, what=None):
         result = self.request("DELETE", path, what=what)
-        if self._transaction is not None:
-            self._queued.append((path, None, what))  # settled when the object is gone
+        self._queue(path, None, what)
         return result
 
     def save_config(self):
@@ -325,6 +322,12 @@ class BigIpClient:
         queued = list(self._queued)
         self.request("PATCH", "%s/%s" % (TRANSACTION_PATH, trans_id), {"state": "VALIDATING", "validateOnly": False},
                      what=label, settle=lambda exc: self._settle_commit(label, queued, exc))
+
+    def _queue(self, path, body, what):
+        """Inside a transaction: remember a queued write for ``_settle_commit`` (``body`` None: a DELETE, settled when
+        the object is gone)."""
+        if self._transaction is not None:
+            self._queued.append((path, body, what))
 
     def _settle_commit(self, label, queued, exc):
         """The commit's reply was lost and the transaction is gone: did the device apply it?"""

@@ -162,7 +162,10 @@ def ensure(client, spec, params, diff_mode=False, *, name=None, partition=None, 
 
 
 def _resolved(spec, params, current):
-    return spec.resolve(dict(params), current) or params if spec.resolve is not None else params
+    """``params`` with the declaration's ``resolve`` hook applied to ``current`` (unchanged without one)."""
+    if spec.resolve is None:
+        return params
+    return spec.resolve(dict(params), current) or params
 
 
 def sync_items(client, collection, fields, desired_items, partition="Common", purge=False, what="item"):
@@ -181,9 +184,12 @@ ItemPlan = namedtuple("ItemPlan", "changed before after writes")
 """What ``sync_items`` would do: ``writes`` are ``(method, path, body, what)``, sent by ``send`` (none in check mode)."""
 
 
-def plan_items(client, collection, fields, desired_items, partition="Common", purge=False, what="item"):
-    """Read the sub-collection once and plan the writes that make it match ``desired_items`` (see ``sync_items``)."""
-    existing = {item["name"]: item for item in (client.get(collection, what=what) or {}).get("items", [])}
+def plan_items(client, collection, fields, desired_items, partition="Common", purge=False, what="item", existing=None):
+    """Plan the writes that make the sub-collection match ``desired_items`` (see ``sync_items``), reading it once;
+    ``existing``: its items when the caller knows them (``[]`` for an object not created yet: nothing to read)."""
+    if existing is None:
+        existing = (client.get(collection, what=what) or {}).get("items", [])
+    existing = {item["name"]: item for item in existing}
     writes, before, after = [], {}, {}
     changed = False
     for item in desired_items:
@@ -260,47 +266,31 @@ def ensure_with_items(client, spec, params, diff_mode=False):
         return ensure(client, spec, params, diff_mode)
     path = spec.path(name, partition)
     current = spec.read(client, path, label)
+    plan = plan_items(client, "%s/%s" % (path, item_set.sub), item_set.fields, items,
+                      partition=partition if item_set.partitioned else None, purge=purge, what="%s %s" % (label, item_set.what),
+                      existing=[] if current is None else None)
     if current is None and item_set.inline:
-        return _create_with_items(client, spec, params, items, diff_mode)
-
-    def planned():
-        return plan_items(client, "%s/%s" % (path, item_set.sub), item_set.fields, items,
-                          partition=partition if item_set.partitioned else None, purge=purge, what="%s %s" % (label, item_set.what))
-    if current is None:  # no inline form: the object first, then its items
+        # A new object and its items in one POST: the device creates all of them or none.
+        inline = {item_set.inline: [body for _method, _path, body, _what in plan.writes]}
+        result = ensure(client, spec, params, diff_mode, current=None, create_with=inline)
+    elif current is None:  # no inline form: the object first, then its items
         result = ensure(client, spec, params, diff_mode, current=None)
-        plan = planned()
         send(client, plan.writes)
-        return add_items(result, result_key, item_set.option, plan[:3])
-    plan = planned()
-    own = _differ.compare(spec.fields, _resolved(spec, params, current), current, what=label).changed and not client.check_mode
-    if len(plan.writes) + own < 2:
+    elif len(plan.writes) + (not client.check_mode and _own_change(spec, params, current, label)) < 2:
         result = ensure(client, spec, params, diff_mode, current=current)
         send(client, plan.writes)
-        return add_items(result, result_key, item_set.option, plan[:3])
-    # Several writes (the object and its items, or several items): one transaction, all or nothing.
-    with refused_means_nothing_applied(label):
-        with client.transaction():
-            result = ensure(client, spec, params, diff_mode, current=current)
-            send(client, plan.writes)
-    result[result_key] = _differ.current_values(spec.fields, spec.read(client, path, label))  # queued replies are no view
-    return add_items(result, result_key, item_set.option, plan[:3])
+    else:  # several writes (the object and its items, or several items): one transaction, all or nothing
+        with refused_means_nothing_applied(label):
+            with client.transaction():
+                result = ensure(client, spec, params, diff_mode, current=current)
+                send(client, plan.writes)
+        result[result_key] = _differ.current_values(spec.fields, spec.read(client, path, label))  # queued replies are no view
+    return add_items(result, result_key, item_set.option, (plan.changed, plan.before, plan.after))
 
 
-def _create_with_items(client, spec, params, items, diff_mode):
-    """A new object and its items in one POST (``ItemSet.inline``): the device creates all of them or none."""
-    item_set, partition = spec.items, params["partition"]
-    what = "%s %s" % (spec.label(params["name"], partition), item_set.what)
-    bodies, after = [], {}
-    for item in items:
-        comparison = _differ.compare(item_set.fields, item, None, what="%s %s" % (what, item["name"]))
-        body = {"name": item["name"]}
-        if item_set.partitioned:
-            body["partition"] = partition
-        body.update(comparison.payload)
-        bodies.append(body)
-        after[item["name"]] = comparison.after
-    result = ensure(client, spec, params, diff_mode, current=None, create_with={item_set.inline: bodies})
-    return add_items(result, spec.result_key, item_set.option, (True, {}, after))
+def _own_change(spec, params, current, label):
+    """Whether the object itself (not its items) needs a write."""
+    return _differ.compare(spec.fields, _resolved(spec, params, current), current, what=label).changed
 
 
 def unique_names(items, label, what="items"):
